@@ -1,0 +1,1 @@
+"""Everything of the AAE Web Platform that is not UI."""

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import SQLModel
+
+from backend.models.base import fk_field, id_field, str_field, text_field, time_field
+
+
+class ExportStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    READY = "ready"
+    FAILED = "failed"
+    EXPIRED = "expired"
+
+
+class DataExport(SQLModel, table=True):
+    __tablename__ = "data_exports"
+
+    id: int | None = id_field()
+    user_id: int = fk_field("users.id")
+    status: str = str_field(20, default=ExportStatus.PENDING)
+    storage_key: str | None = str_field(512, default=None, nullable=True)
+    expires_at: datetime | None = time_field(index=True)
+    error: str | None = text_field()
+    created_at: datetime = time_field(nullable=False, default_now=True)
+    completed_at: datetime | None = time_field()
