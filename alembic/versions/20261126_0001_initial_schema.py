@@ -208,6 +208,7 @@ def upgrade() -> None:
     sa.Column('operation_type', sa.String(length=64), nullable=True),
     sa.Column('operation_id', sa.String(length=128), nullable=True),
     sa.Column('idempotency_key', sa.String(length=191), nullable=True),
+    sa.Column('original_operation_id', sa.String(length=128), nullable=True),
     sa.Column('credit_config_id', sa.Integer(), nullable=True),
     sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('created_at', backend.models.base.UTCDateTime(), nullable=False),

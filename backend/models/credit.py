@@ -40,6 +40,8 @@ class CreditTransaction(SQLModel, table=True):
     operation_type: str | None = str_field(64, default=None, nullable=True)
     operation_id: str | None = str_field(128, default=None, nullable=True)
     idempotency_key: str | None = str_field(191, default=None, nullable=True)
+    # For a refund: the operation whose deduction it gives back.
+    original_operation_id: str | None = str_field(128, default=None, nullable=True)
     credit_config_id: int | None = Field(default=None, sa_column=Column(Integer(), nullable=True))
     details: dict[str, Any] = json_field()
     created_at: datetime = time_field(nullable=False, default_now=True)

@@ -1,0 +1,538 @@
+"""The credit ledger: balances, deductions, refunds, recharges, gifts and holds.
+
+Every change locks the user row (SELECT ... FOR UPDATE), updates the balance and writes its
+ledger row in the caller's transaction (Property 9). Every change carries an idempotency key
+derived from its operation id, so a retried call charges once. Services never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from backend.config import get_settings
+from backend.credits.amounts import ZERO, parse_amount
+from backend.errors import Conflict, InsufficientCredits, InvalidAmount, NotFound
+from backend.models import (
+    CreditConfig,
+    CreditHold,
+    CreditTransaction,
+    HoldStatus,
+    TransactionType,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class Balance:
+    gifted: Decimal
+    purchased: Decimal
+    debt: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.gifted + self.purchased
+
+
+@dataclass(frozen=True)
+class LedgerResult:
+    transaction: CreditTransaction
+    balance: Balance
+    replayed: bool = False
+    # Threshold crossings for the UI banner (Property 33) and the notification job (Property 34).
+    crossed_warning: bool = False
+    crossed_critical: bool = False
+
+
+@dataclass
+class HoldResult:
+    hold: CreditHold
+    balance: Balance
+    transactions: list[CreditTransaction] = field(default_factory=list)
+    replayed: bool = False
+    crossed_warning: bool = False
+    crossed_critical: bool = False
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_balance(session: Session, user_id: int) -> Balance:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return _balance_of(user)
+
+
+def list_transactions(
+    session: Session,
+    user_id: int,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    types: list[str] | None = None,
+) -> tuple[list[CreditTransaction], int]:
+    query = select(CreditTransaction).where(CreditTransaction.user_id == user_id)
+    count = select(func.count()).select_from(CreditTransaction).where(CreditTransaction.user_id == user_id)
+    if types:
+        query = query.where(col(CreditTransaction.type).in_(types))
+        count = count.where(col(CreditTransaction.type).in_(types))
+    query = query.order_by(col(CreditTransaction.id).desc()).offset(offset).limit(limit)
+    return list(session.exec(query)), session.exec(count).one()
+
+
+def get_current_config(session: Session) -> CreditConfig:
+    """The newest config row; created with the defaults when none exists yet."""
+    config = session.exec(select(CreditConfig).order_by(col(CreditConfig.id).desc()).limit(1)).first()
+    if config is None:
+        config = CreditConfig(packages=DEFAULT_PACKAGES, updated_by="system")
+        session.add(config)
+        session.flush()
+    return config
+
+
+def update_config(session: Session, *, updated_by: str, **changes: Any) -> CreditConfig:
+    """Append a new config version; past transactions keep the rates they were charged at."""
+    current = get_current_config(session)
+    data = current.model_dump(exclude={"id", "created_at", "updated_by"})
+    unknown = set(changes) - set(data)
+    if unknown:
+        raise InvalidAmount(f"Unknown credit config fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        data[name] = value if name == "packages" else parse_amount(value, field=name, allow_zero=True)
+    config = CreditConfig(**data, updated_by=updated_by)
+    session.add(config)
+    session.flush()
+    return config
+
+
+DEFAULT_PACKAGES: list[dict[str, Any]] = [
+    {"id": "starter", "name": "Starter", "credits": "1000", "price_cents": 999, "currency": "usd"},
+    {"id": "growth", "name": "Growth", "credits": "5500", "price_cents": 4999, "currency": "usd"},
+    {"id": "scale", "name": "Scale", "credits": "12000", "price_cents": 9999, "currency": "usd"},
+]
+
+
+# --- changing --------------------------------------------------------------------------------
+
+
+def grant_registration_bonus(session: Session, *, user_id: int) -> LedgerResult:
+    """Gift the bonus of the config in force at registration time (Property 5)."""
+    config = get_current_config(session)
+    return gift(
+        session,
+        user_id=user_id,
+        amount=config.registration_bonus,
+        operation_type="registration_bonus",
+        operation_id=f"registration:{user_id}",
+        credit_config_id=config.id,
+    )
+
+
+def deduct(
+    session: Session,
+    *,
+    user_id: int,
+    amount: object,
+    operation_type: str,
+    operation_id: str,
+    details: dict[str, Any] | None = None,
+    credit_config_id: int | None = None,
+) -> LedgerResult:
+    """Take credits, gifted first then purchased (Property 7); all or nothing (Property 8)."""
+    value = parse_amount(amount)
+    key = f"deduct:{operation_id}"
+    user = _lock_user(session, user_id)
+    existing = _find(session, user_id, key)
+    if existing is not None:
+        return LedgerResult(existing, _balance_of(user), replayed=True)
+    before = _balance_of(user)
+    _require(before, value)
+    from_gifted = min(user.gifted_credits, value)
+    from_purchased = value - from_gifted
+    user.gifted_credits -= from_gifted
+    user.purchased_credits -= from_purchased
+    tx = _write(
+        session, user, TransactionType.DEDUCT, value, from_gifted, from_purchased,
+        operation_type, operation_id, key, details, credit_config_id,
+    )
+    return _result(tx, before, user)
+
+
+def refund(
+    session: Session,
+    *,
+    user_id: int,
+    amount: object,
+    operation_type: str,
+    operation_id: str,
+    original_operation_id: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> LedgerResult:
+    """Give credits back.
+
+    With `original_operation_id` the refund reverses that deduction: purchased credits are
+    returned first (they were taken last), never more than was deducted and not yet refunded.
+    Without it, the refund is a goodwill credit to the gifted balance.
+    """
+    value = parse_amount(amount)
+    key = f"refund:{operation_id}"
+    user = _lock_user(session, user_id)
+    existing = _find(session, user_id, key)
+    if existing is not None:
+        return LedgerResult(existing, _balance_of(user), replayed=True)
+    before = _balance_of(user)
+    if original_operation_id is not None:
+        to_purchased, to_gifted = _refundable_split(session, user_id, original_operation_id, value)
+    else:
+        to_purchased, to_gifted = ZERO, value
+    user.gifted_credits += to_gifted
+    user.purchased_credits += to_purchased
+    tx = _write(
+        session, user, TransactionType.REFUND, value, to_gifted, to_purchased,
+        operation_type, operation_id, key, details, None,
+    )
+    tx.original_operation_id = original_operation_id
+    session.flush()
+    return _result(tx, before, user)
+
+
+def recharge(
+    session: Session,
+    *,
+    user_id: int,
+    amount: object,
+    operation_id: str,
+    operation_type: str = "purchase",
+    details: dict[str, Any] | None = None,
+) -> LedgerResult:
+    """Add purchased credits (a paid order). Outstanding debt is paid off first."""
+    value = parse_amount(amount)
+    key = f"recharge:{operation_id}"
+    user = _lock_user(session, user_id)
+    existing = _find(session, user_id, key)
+    if existing is not None:
+        return LedgerResult(existing, _balance_of(user), replayed=True)
+    before = _balance_of(user)
+    to_debt = min(user.credit_debt, value)
+    user.credit_debt -= to_debt
+    user.purchased_credits += value - to_debt
+    merged = {**(details or {}), **({"debt_repaid": str(to_debt)} if to_debt else {})}
+    tx = _write(
+        session, user, TransactionType.RECHARGE, value, ZERO, value - to_debt,
+        operation_type, operation_id, key, merged, None,
+    )
+    return _result(tx, before, user)
+
+
+def gift(
+    session: Session,
+    *,
+    user_id: int,
+    amount: object,
+    operation_type: str,
+    operation_id: str,
+    details: dict[str, Any] | None = None,
+    credit_config_id: int | None = None,
+) -> LedgerResult:
+    value = parse_amount(amount)
+    key = f"gift:{operation_id}"
+    user = _lock_user(session, user_id)
+    existing = _find(session, user_id, key)
+    if existing is not None:
+        return LedgerResult(existing, _balance_of(user), replayed=True)
+    before = _balance_of(user)
+    user.gifted_credits += value
+    tx = _write(
+        session, user, TransactionType.GIFT, value, value, ZERO,
+        operation_type, operation_id, key, details, credit_config_id,
+    )
+    return _result(tx, before, user)
+
+
+def reverse_purchase(
+    session: Session,
+    *,
+    user_id: int,
+    amount: object,
+    operation_id: str,
+    details: dict[str, Any] | None = None,
+) -> LedgerResult:
+    """Take back purchased credits after a payment refund or dispute.
+
+    The balance never goes below zero: what the purchased (then gifted) balance cannot cover is
+    recorded as debt and paid off by the next recharge.
+    """
+    value = parse_amount(amount)
+    key = f"reversal:{operation_id}"
+    user = _lock_user(session, user_id)
+    existing = _find(session, user_id, key)
+    if existing is not None:
+        return LedgerResult(existing, _balance_of(user), replayed=True)
+    before = _balance_of(user)
+    from_purchased = min(user.purchased_credits, value)
+    from_gifted = min(user.gifted_credits, value - from_purchased)
+    debt = value - from_purchased - from_gifted
+    user.purchased_credits -= from_purchased
+    user.gifted_credits -= from_gifted
+    user.credit_debt += debt
+    merged = {**(details or {}), **({"debt_recorded": str(debt)} if debt else {})}
+    tx = _write(
+        session, user, TransactionType.REVERSAL, value, from_gifted, from_purchased,
+        "payment_reversal", operation_id, key, merged, None,
+    )
+    return _result(tx, before, user)
+
+
+# --- holds: reserve, then settle or release (Properties 35, 36) ------------------------------
+
+
+def reserve(
+    session: Session,
+    *,
+    user_id: int,
+    operation_id: str,
+    estimate: object,
+    operation_type: str,
+    details: dict[str, Any] | None = None,
+) -> HoldResult:
+    """Pre-deduct the estimated cost of an operation. Insufficient balance → 6011, nothing held."""
+    value = parse_amount(estimate)
+    user = _lock_user(session, user_id)
+    hold = _get_hold(session, user_id, operation_id)
+    if hold is not None:
+        return HoldResult(hold, _balance_of(user), replayed=True)
+    result = deduct(
+        session,
+        user_id=user_id,
+        amount=value,
+        operation_type=operation_type,
+        operation_id=f"hold:{operation_id}",
+        details={**(details or {}), "hold_for": operation_id},
+    )
+    tx = result.transaction
+    hold = CreditHold(
+        user_id=user_id,
+        operation_id=operation_id,
+        operation_type=operation_type,
+        amount_held=value,
+        from_gifted=tx.from_gifted,
+        from_purchased=tx.from_purchased,
+    )
+    session.add(hold)
+    session.flush()
+    return HoldResult(
+        hold, result.balance, [tx],
+        crossed_warning=result.crossed_warning, crossed_critical=result.crossed_critical,
+    )
+
+
+def settle(session: Session, *, user_id: int, operation_id: str, actual: object) -> HoldResult:
+    """Charge the actual cost: refund the unused part of the hold or deduct the extra.
+
+    The operation has already happened, so an extra that the balance cannot fully cover is
+    collected as far as it goes and the rest recorded on the hold as `uncollected`.
+    """
+    actual_amount = parse_amount(actual, field="actual", allow_zero=True)
+    user = _lock_user(session, user_id)
+    hold = _get_hold(session, user_id, operation_id)
+    if hold is None:
+        raise NotFound("No credit hold for this operation", details={"operation_id": operation_id})
+    if hold.status == HoldStatus.SETTLED:
+        if hold.actual_amount != actual_amount:
+            raise Conflict(
+                "Operation already settled with a different amount",
+                details={"operation_id": operation_id, "settled": str(hold.actual_amount)},
+            )
+        return HoldResult(hold, _balance_of(user), replayed=True)
+    if hold.status == HoldStatus.RELEASED:
+        raise Conflict("Operation's hold was already released", details={"operation_id": operation_id})
+    before = _balance_of(user)
+    txs: list[CreditTransaction] = []
+    difference = actual_amount - hold.amount_held
+    if difference < 0:
+        txs.append(
+            refund(
+                session, user_id=user_id, amount=-difference, operation_type=hold.operation_type,
+                operation_id=f"settle:{operation_id}", original_operation_id=f"hold:{operation_id}",
+                details={"hold_for": operation_id, "actual": str(actual_amount)},
+            ).transaction
+        )
+    elif difference > 0:
+        collectable = min(difference, _balance_of(user).total)
+        if collectable > 0:
+            txs.append(
+                deduct(
+                    session, user_id=user_id, amount=collectable, operation_type=hold.operation_type,
+                    operation_id=f"settle:{operation_id}",
+                    details={"hold_for": operation_id, "actual": str(actual_amount)},
+                ).transaction
+            )
+        hold.uncollected = difference - collectable
+    hold.actual_amount = actual_amount
+    hold.status = HoldStatus.SETTLED
+    hold.resolved_at = datetime.now(UTC)
+    session.add(hold)
+    session.flush()
+    after = _balance_of(user)
+    return HoldResult(
+        hold, after, txs,
+        crossed_warning=_crossed(before, after, get_settings().low_balance_warning),
+        crossed_critical=_crossed(before, after, get_settings().low_balance_critical),
+    )
+
+
+def release(session: Session, *, user_id: int, operation_id: str, reason: str = "failed") -> HoldResult:
+    """Refund the whole hold because the operation failed (Property 36)."""
+    user = _lock_user(session, user_id)
+    hold = _get_hold(session, user_id, operation_id)
+    if hold is None:
+        raise NotFound("No credit hold for this operation", details={"operation_id": operation_id})
+    if hold.status == HoldStatus.RELEASED:
+        return HoldResult(hold, _balance_of(user), replayed=True)
+    if hold.status == HoldStatus.SETTLED:
+        raise Conflict("Operation was already settled", details={"operation_id": operation_id})
+    tx = refund(
+        session, user_id=user_id, amount=hold.amount_held, operation_type=hold.operation_type,
+        operation_id=f"release:{operation_id}", original_operation_id=f"hold:{operation_id}",
+        details={"hold_for": operation_id, "reason": reason},
+    ).transaction
+    hold.status = HoldStatus.RELEASED
+    hold.actual_amount = ZERO
+    hold.resolved_at = datetime.now(UTC)
+    session.add(hold)
+    session.flush()
+    return HoldResult(hold, _balance_of(user), [tx])
+
+
+# --- internals -------------------------------------------------------------------------------
+
+
+def _lock_user(session: Session, user_id: int) -> User:
+    user = session.exec(
+        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if user is None:
+        raise NotFound("User not found", details={"user_id": user_id})
+    return user
+
+
+def _find(session: Session, user_id: int, key: str) -> CreditTransaction | None:
+    return session.exec(
+        select(CreditTransaction).where(
+            CreditTransaction.user_id == user_id, CreditTransaction.idempotency_key == key
+        )
+    ).first()
+
+
+def _get_hold(session: Session, user_id: int, operation_id: str) -> CreditHold | None:
+    return session.exec(
+        select(CreditHold)
+        .where(CreditHold.user_id == user_id, CreditHold.operation_id == operation_id)
+        .execution_options(populate_existing=True)
+    ).first()
+
+
+def _refundable_split(
+    session: Session, user_id: int, original_operation_id: str, value: Decimal
+) -> tuple[Decimal, Decimal]:
+    original = _find(session, user_id, f"deduct:{original_operation_id}")
+    if original is None:
+        raise NotFound(
+            "The operation to refund was never charged",
+            details={"original_operation_id": original_operation_id},
+        )
+    refunds = session.exec(
+        select(CreditTransaction).where(
+            CreditTransaction.user_id == user_id,
+            CreditTransaction.type == TransactionType.REFUND,
+            CreditTransaction.original_operation_id == original_operation_id,
+        )
+    ).all()
+    refunded_purchased = sum((r.from_purchased for r in refunds), ZERO)
+    refunded_gifted = sum((r.from_gifted for r in refunds), ZERO)
+    left_purchased = original.from_purchased - refunded_purchased
+    left_gifted = original.from_gifted - refunded_gifted
+    if value > left_purchased + left_gifted:
+        raise InvalidAmount(
+            "Refund exceeds what the operation charged",
+            details={"refundable": str(left_purchased + left_gifted), "requested": str(value)},
+        )
+    to_purchased = min(left_purchased, value)
+    return to_purchased, value - to_purchased
+
+
+def _require(balance: Balance, value: Decimal) -> None:
+    if balance.total < value:
+        raise InsufficientCredits(
+            details={
+                "required_credits": str(value),
+                "available_credits": str(balance.total),
+                "recharge_url": "/billing",
+            }
+        )
+
+
+def _write(
+    session: Session,
+    user: User,
+    type_: TransactionType,
+    amount: Decimal,
+    from_gifted: Decimal,
+    from_purchased: Decimal,
+    operation_type: str | None,
+    operation_id: str | None,
+    key: str,
+    details: dict[str, Any] | None,
+    credit_config_id: int | None,
+) -> CreditTransaction:
+    if user.gifted_credits < 0 or user.purchased_credits < 0:  # a bug, never a user error
+        raise AssertionError("credit balance would go negative")
+    tx = CreditTransaction(
+        user_id=user.id,
+        type=type_,
+        amount=amount,
+        from_gifted=from_gifted,
+        from_purchased=from_purchased,
+        balance_after=user.gifted_credits + user.purchased_credits,
+        gifted_after=user.gifted_credits,
+        purchased_after=user.purchased_credits,
+        operation_type=operation_type,
+        operation_id=operation_id,
+        idempotency_key=key,
+        credit_config_id=credit_config_id,
+        details=details or {},
+    )
+    session.add(user)
+    session.add(tx)
+    session.flush()
+    return tx
+
+
+def _balance_of(user: User) -> Balance:
+    return Balance(gifted=user.gifted_credits, purchased=user.purchased_credits, debt=user.credit_debt)
+
+
+def _crossed(before: Balance, after: Balance, threshold: Decimal) -> bool:
+    return before.total >= threshold > after.total
+
+
+def _result(tx: CreditTransaction, before: Balance, user: User) -> LedgerResult:
+    after = _balance_of(user)
+    settings = get_settings()
+    return LedgerResult(
+        tx,
+        after,
+        crossed_warning=_crossed(before, after, settings.low_balance_warning),
+        crossed_critical=_crossed(before, after, settings.low_balance_critical),
+    )
+
+
+def is_low_balance(balance: Balance) -> bool:
+    """True below the warning threshold: the UI shows the recharge banner (Property 33)."""
+    return balance.total < get_settings().low_balance_warning
