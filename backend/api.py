@@ -1,0 +1,178 @@
+"""The FastAPI application: routers, request ids, the error envelope, and the shared lifespan.
+
+The same app runs mounted inside Reflex (`rx.App(api_transformer=create_api())`, one port) and
+standalone (`uvicorn --factory backend.api:create_api`). Reflex never runs a mounted app's
+lifespan, so startup and shutdown live in `lifespan`, which aae_app registers with
+`app.register_lifespan_task` and the standalone app passes to FastAPI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backend.auth.endpoints import router as auth_router
+from backend.config import get_settings
+from backend.db import get_engine
+from backend.errors import AppError, Forbidden, NotFound, Unauthorized, ValidationFailed, error_envelope
+
+logger = logging.getLogger("backend.api")
+
+API_VERSION = "1"
+REQUEST_ID_HEADER = "X-Request-ID"
+# Prefixes served by this app; everything else belongs to Reflex (pages, /_event, /_upload).
+API_PREFIXES = ("/api", "/mcp", "/oauth", "/webhooks", "/files")
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+
+@asynccontextmanager
+async def lifespan(app: Any = None) -> AsyncIterator[None]:
+    """Startup and shutdown work shared by Reflex and the standalone API."""
+    settings = get_settings()
+    logger.info("AAE API starting (env=%s, database=%s)", settings.env, "sqlite" if settings.is_sqlite else "mysql")
+    try:
+        yield
+    finally:
+        get_engine().dispose()
+        logger.info("AAE API stopped")
+
+
+def create_api() -> FastAPI:
+    api = FastAPI(
+        title="AAE Web Platform API",
+        version=API_VERSION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    api.add_middleware(RequestIdMiddleware)
+    api.add_exception_handler(AppError, _app_error_handler)
+    api.add_exception_handler(RequestValidationError, _validation_error_handler)
+    api.add_exception_handler(StarletteHTTPException, _http_error_handler)
+    api.include_router(health_router)
+    api.include_router(auth_router)
+    return api
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+health_router = APIRouter(prefix="/api/v1", tags=["health"])
+
+
+@health_router.get("/health", summary="Liveness plus a database round trip")
+def health() -> JSONResponse:
+    try:
+        with get_engine().connect() as connection:
+            connection.execute(text("SELECT 1"))
+        database = True
+    except Exception:  # the probe reports the outage instead of failing with it
+        logger.exception("health check: database unreachable")
+        database = False
+    body = {"status": "success" if database else "error", "data": {"ok": database, "database": database}}
+    return JSONResponse(body, status_code=200 if database else 503)
+
+
+# --- request ids and the catch-all -----------------------------------------------------------
+
+
+def request_id_of(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+class RequestIdMiddleware:
+    """Tags every HTTP response with X-Request-ID and renders unhandled API errors as 5002.
+
+    Pure ASGI (no BaseHTTPMiddleware) because it also wraps Reflex's own traffic.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or f"req_{uuid.uuid4().hex}"
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            if started or not scope.get("path", "").startswith(API_PREFIXES):
+                raise
+            logger.exception("unhandled error in %s %s (request %s)", scope.get("method"), scope.get("path"), request_id)
+            failure = AppError("Internal server error")  # the base class: 5002, INTERNAL_ERROR
+            response = JSONResponse(failure.to_envelope(request_id), status_code=failure.http_status)
+            await response(scope, receive, send_with_id)
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"x-request-id":
+            candidate = value.decode("latin-1").strip()
+            return candidate if _SANE_REQUEST_ID.match(candidate) else None
+    return None
+
+
+# --- exception handlers ----------------------------------------------------------------------
+
+
+async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    if exc.http_status >= 500:
+        logger.error("%s %s failed with %s: %s", request.method, request.url.path, exc.code, exc.message)
+    return JSONResponse(exc.to_envelope(request_id_of(request)), status_code=exc.http_status)
+
+
+async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = []
+    for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        fields.append({
+            "field": ".".join(location[1:]) or ".".join(location),
+            "location": location[0] if location else "",
+            "message": error.get("msg", ""),
+            "type": error.get("type", ""),
+        })
+    failure = ValidationFailed(details={"fields": fields})
+    return JSONResponse(failure.to_envelope(request_id_of(request)), status_code=failure.http_status)
+
+
+_HTTP_STATUS_ERRORS: dict[int, type[AppError]] = {401: Unauthorized, 403: Forbidden, 404: NotFound}
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own 404/405s (standalone mode) in the envelope too."""
+    assert isinstance(exc, StarletteHTTPException)
+    error_class = _HTTP_STATUS_ERRORS.get(exc.status_code)
+    if error_class is not None:
+        body = error_class().to_envelope(request_id_of(request))
+    else:
+        body = error_envelope(
+            code=ValidationFailed.code, type_=ValidationFailed.type, message=str(exc.detail),
+            details={"http_status": exc.status_code}, request_id=request_id_of(request),
+        )
+    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))

@@ -1,0 +1,1 @@
+"""Authentication: access JWTs, rotating refresh tokens, dev login, the current-user dependency."""
