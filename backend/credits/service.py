@@ -121,9 +121,11 @@ DEFAULT_PACKAGES: list[dict[str, Any]] = [
 # --- changing --------------------------------------------------------------------------------
 
 
-def grant_registration_bonus(session: Session, *, user_id: int) -> LedgerResult:
-    """Gift the bonus of the config in force at registration time (Property 5)."""
+def grant_registration_bonus(session: Session, *, user_id: int) -> LedgerResult | None:
+    """Gift the bonus of the config in force at registration time (Property 5); none when it is 0."""
     config = get_current_config(session)
+    if config.registration_bonus <= 0:
+        return None
     return gift(
         session,
         user_id=user_id,
