@@ -43,14 +43,17 @@ seed: migrate
 run: install bun seed
 	$(BIN)/reflex run --env prod --single-port --backend-host 127.0.0.1 --backend-port $(PORT)
 
+# Browser tests (sync Playwright) run in their own pytest invocation, apart from asyncio tests.
 test: install-test bun
 	scripts/ensure_services.sh
-	$(BIN)/pytest -q -m "not browser" tests
-	$(BIN)/pytest -q -p no:asyncio -m browser tests/browser
+	set -a; . .tools/services.env; set +a; \
+	  $(BIN)/pytest -q -m "not browser" tests && \
+	  $(BIN)/pytest -q -p no:asyncio -m browser tests/browser
 
 bench: install-test
 	scripts/ensure_services.sh
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	set -a; . .tools/services.env; set +a; \
+	  for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf .web .states data uploaded_files
