@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from backend.config import get_settings
@@ -63,10 +63,11 @@ class HoldResult:
 
 
 def get_balance(session: Session, user_id: int) -> Balance:
-    user = session.get(User, user_id)
-    if user is None:
+    """The balance as the database has it now (never a stale ORM copy)."""
+    row = session.execute(_READ_BALANCE, {"uid": user_id}).first()
+    if row is None:
         raise NotFound("User not found")
-    return _balance_of(user)
+    return Balance(gifted=row[0], purchased=row[1], debt=row[2])
 
 
 def list_transactions(
@@ -149,10 +150,9 @@ def deduct(
     """Take credits, gifted first then purchased (Property 7); all or nothing (Property 8)."""
     value = parse_amount(amount)
     key = f"deduct:{operation_id}"
-    user = _lock_user(session, user_id)
-    existing = _find(session, user_id, key)
-    if existing is not None:
-        return LedgerResult(existing, _balance_of(user), replayed=True)
+    user = _lock_user(session, user_id, key)
+    if user.existing_tx_id is not None:
+        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
     _require(before, value)
     from_gifted = min(user.gifted_credits, value)
@@ -184,10 +184,9 @@ def refund(
     """
     value = parse_amount(amount)
     key = f"refund:{operation_id}"
-    user = _lock_user(session, user_id)
-    existing = _find(session, user_id, key)
-    if existing is not None:
-        return LedgerResult(existing, _balance_of(user), replayed=True)
+    user = _lock_user(session, user_id, key)
+    if user.existing_tx_id is not None:
+        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
     if original_operation_id is not None:
         to_purchased, to_gifted = _refundable_split(session, user_id, original_operation_id, value)
@@ -197,10 +196,8 @@ def refund(
     user.purchased_credits += to_purchased
     tx = _write(
         session, user, TransactionType.REFUND, value, to_gifted, to_purchased,
-        operation_type, operation_id, key, details, None,
+        operation_type, operation_id, key, details, None, original_operation_id,
     )
-    tx.original_operation_id = original_operation_id
-    session.flush()
     return _result(tx, before, user)
 
 
@@ -216,10 +213,9 @@ def recharge(
     """Add purchased credits (a paid order). Outstanding debt is paid off first."""
     value = parse_amount(amount)
     key = f"recharge:{operation_id}"
-    user = _lock_user(session, user_id)
-    existing = _find(session, user_id, key)
-    if existing is not None:
-        return LedgerResult(existing, _balance_of(user), replayed=True)
+    user = _lock_user(session, user_id, key)
+    if user.existing_tx_id is not None:
+        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
     to_debt = min(user.credit_debt, value)
     user.credit_debt -= to_debt
@@ -244,10 +240,9 @@ def gift(
 ) -> LedgerResult:
     value = parse_amount(amount)
     key = f"gift:{operation_id}"
-    user = _lock_user(session, user_id)
-    existing = _find(session, user_id, key)
-    if existing is not None:
-        return LedgerResult(existing, _balance_of(user), replayed=True)
+    user = _lock_user(session, user_id, key)
+    if user.existing_tx_id is not None:
+        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
     user.gifted_credits += value
     tx = _write(
@@ -272,10 +267,9 @@ def reverse_purchase(
     """
     value = parse_amount(amount)
     key = f"reversal:{operation_id}"
-    user = _lock_user(session, user_id)
-    existing = _find(session, user_id, key)
-    if existing is not None:
-        return LedgerResult(existing, _balance_of(user), replayed=True)
+    user = _lock_user(session, user_id, key)
+    if user.existing_tx_id is not None:
+        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
     from_purchased = min(user.purchased_credits, value)
     from_gifted = min(user.gifted_credits, value - from_purchased)
@@ -381,7 +375,7 @@ def settle(session: Session, *, user_id: int, operation_id: str, actual: object)
     hold.resolved_at = datetime.now(UTC)
     session.add(hold)
     session.flush()
-    after = _balance_of(user)
+    after = get_balance(session, user_id)
     return HoldResult(
         hold, after, txs,
         crossed_warning=_crossed(before, after, get_settings().low_balance_warning),
@@ -399,29 +393,76 @@ def release(session: Session, *, user_id: int, operation_id: str, reason: str = 
         return HoldResult(hold, _balance_of(user), replayed=True)
     if hold.status == HoldStatus.SETTLED:
         raise Conflict("Operation was already settled", details={"operation_id": operation_id})
-    tx = refund(
+    refunded = refund(
         session, user_id=user_id, amount=hold.amount_held, operation_type=hold.operation_type,
         operation_id=f"release:{operation_id}", original_operation_id=f"hold:{operation_id}",
         details={"hold_for": operation_id, "reason": reason},
-    ).transaction
+    )
     hold.status = HoldStatus.RELEASED
     hold.actual_amount = ZERO
     hold.resolved_at = datetime.now(UTC)
     session.add(hold)
     session.flush()
-    return HoldResult(hold, _balance_of(user), [tx])
+    return HoldResult(hold, refunded.balance, [refunded.transaction])
 
 
 # --- internals -------------------------------------------------------------------------------
 
 
-def _lock_user(session: Session, user_id: int) -> User:
-    user = session.exec(
-        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
-    ).first()
-    if user is None:
+@dataclass
+class _Account:
+    """The locked user row's balances; the ledger's hot path works on Core statements."""
+
+    id: int
+    gifted_credits: Decimal
+    purchased_credits: Decimal
+    credit_debt: Decimal
+    existing_tx_id: int | None = None
+
+
+_users = User.__table__
+_ledger = CreditTransaction.__table__
+_READ_BALANCE = select(_users.c.gifted_credits, _users.c.purchased_credits, _users.c.credit_debt).where(
+    _users.c.id == bindparam("uid")
+)
+# One round trip: lock the user row and look up the idempotency key in the same statement.
+_LOCK_WITH_KEY = (
+    select(
+        _users.c.gifted_credits,
+        _users.c.purchased_credits,
+        _users.c.credit_debt,
+        select(_ledger.c.id)
+        .where(_ledger.c.user_id == _users.c.id, _ledger.c.idempotency_key == bindparam("key"))
+        .scalar_subquery(),
+    )
+    .where(_users.c.id == bindparam("uid"))
+    .with_for_update()
+)
+_LOCK = _READ_BALANCE.with_for_update()
+_UPDATE_BALANCES = (
+    update(_users)
+    .where(_users.c.id == bindparam("uid"))
+    .values(
+        gifted_credits=bindparam("gifted"),
+        purchased_credits=bindparam("purchased"),
+        credit_debt=bindparam("debt"),
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def _lock_user(session: Session, user_id: int, key: str | None = None) -> _Account:
+    if key is None:
+        row = session.execute(_LOCK, {"uid": user_id}).first()
+    else:
+        row = session.execute(_LOCK_WITH_KEY, {"uid": user_id, "key": key}).first()
+    if row is None:
         raise NotFound("User not found", details={"user_id": user_id})
-    return user
+    return _Account(user_id, row[0], row[1], row[2], row[3] if key is not None else None)
+
+
+def _load_tx(session: Session, tx_id: int) -> CreditTransaction:
+    return session.exec(select(CreditTransaction).where(CreditTransaction.id == tx_id)).one()
 
 
 def _find(session: Session, user_id: int, key: str) -> CreditTransaction | None:
@@ -482,7 +523,7 @@ def _require(balance: Balance, value: Decimal) -> None:
 
 def _write(
     session: Session,
-    user: User,
+    user: _Account,
     type_: TransactionType,
     amount: Decimal,
     from_gifted: Decimal,
@@ -492,7 +533,9 @@ def _write(
     key: str,
     details: dict[str, Any] | None,
     credit_config_id: int | None,
+    original_operation_id: str | None = None,
 ) -> CreditTransaction:
+    """Write the new balances and the ledger row (the caller holds the row lock)."""
     if user.gifted_credits < 0 or user.purchased_credits < 0:  # a bug, never a user error
         raise AssertionError("credit balance would go negative")
     tx = CreditTransaction(
@@ -507,16 +550,25 @@ def _write(
         operation_type=operation_type,
         operation_id=operation_id,
         idempotency_key=key,
+        original_operation_id=original_operation_id,
         credit_config_id=credit_config_id,
         details=details or {},
     )
-    session.add(user)
-    session.add(tx)
-    session.flush()
+    session.execute(
+        _UPDATE_BALANCES,
+        {"uid": user.id, "gifted": user.gifted_credits, "purchased": user.purchased_credits,
+         "debt": user.credit_debt, "now": tx.created_at},
+    )
+    values = {c.name: getattr(tx, c.name) for c in _ledger.columns if c.name != "id"}
+    tx.id = session.execute(insert(_ledger).values(**values)).inserted_primary_key[0]
+    # An ORM copy of this user in the session is now stale: reload its balances on next access.
+    cached = session.identity_map.get(session.identity_key(User, user.id))
+    if cached is not None:
+        session.expire(cached, ["gifted_credits", "purchased_credits", "credit_debt", "updated_at"])
     return tx
 
 
-def _balance_of(user: User) -> Balance:
+def _balance_of(user: _Account) -> Balance:
     return Balance(gifted=user.gifted_credits, purchased=user.purchased_credits, debt=user.credit_debt)
 
 
@@ -524,7 +576,7 @@ def _crossed(before: Balance, after: Balance, threshold: Decimal) -> bool:
     return before.total >= threshold > after.total
 
 
-def _result(tx: CreditTransaction, before: Balance, user: User) -> LedgerResult:
+def _result(tx: CreditTransaction, before: Balance, user: _Account) -> LedgerResult:
     after = _balance_of(user)
     settings = get_settings()
     return LedgerResult(

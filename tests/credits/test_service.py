@@ -138,9 +138,9 @@ class TestConfigVersions:
                             operation_id="lp-1", credit_config_id=old.id).transaction
         new = credits.update_config(session, updated_by="admin", landing_page_rate="25")
         assert new.id != old.id and new.landing_page_rate == Decimal("25.00")
-        session.refresh(tx)
+        stored = session.get(CreditTransaction, tx.id)
         session.refresh(old)
-        assert tx.amount == rate and tx.credit_config_id == old.id
+        assert stored.amount == rate and stored.credit_config_id == old.id
         assert old.landing_page_rate == rate
         assert credits.get_current_config(session).id == new.id
         versions = session.exec(select(func.count()).select_from(CreditConfig)).one()
