@@ -64,7 +64,7 @@ class HoldResult:
 
 def get_balance(session: Session, user_id: int) -> Balance:
     """The balance as the database has it now (never a stale ORM copy)."""
-    row = session.execute(_READ_BALANCE, {"uid": user_id}).first()
+    row = session.connection().execute(_READ_BALANCE, {"uid": user_id}).first()
     if row is None:
         raise NotFound("User not found")
     return Balance(gifted=row[0], purchased=row[1], debt=row[2])
@@ -451,11 +451,17 @@ _UPDATE_BALANCES = (
 )
 
 
+_INSERT_LEDGER = insert(_ledger)
+_LEDGER_COLUMNS = tuple(c.name for c in _ledger.columns if c.name != "id")
+
+
 def _lock_user(session: Session, user_id: int, key: str | None = None) -> _Account:
+    # Core statements on the session's connection: same transaction, none of the ORM overhead.
+    connection = session.connection()
     if key is None:
-        row = session.execute(_LOCK, {"uid": user_id}).first()
+        row = connection.execute(_LOCK, {"uid": user_id}).first()
     else:
-        row = session.execute(_LOCK_WITH_KEY, {"uid": user_id, "key": key}).first()
+        row = connection.execute(_LOCK_WITH_KEY, {"uid": user_id, "key": key}).first()
     if row is None:
         raise NotFound("User not found", details={"user_id": user_id})
     return _Account(user_id, row[0], row[1], row[2], row[3] if key is not None else None)
@@ -554,13 +560,14 @@ def _write(
         credit_config_id=credit_config_id,
         details=details or {},
     )
-    session.execute(
+    connection = session.connection()
+    connection.execute(
         _UPDATE_BALANCES,
         {"uid": user.id, "gifted": user.gifted_credits, "purchased": user.purchased_credits,
          "debt": user.credit_debt, "now": tx.created_at},
     )
-    values = {c.name: getattr(tx, c.name) for c in _ledger.columns if c.name != "id"}
-    tx.id = session.execute(insert(_ledger).values(**values)).inserted_primary_key[0]
+    values = {name: getattr(tx, name) for name in _LEDGER_COLUMNS}
+    tx.id = connection.execute(_INSERT_LEDGER, values).inserted_primary_key[0]
     # An ORM copy of this user in the session is now stale: reload its balances on next access.
     cached = session.identity_map.get(session.identity_key(User, user.id))
     if cached is not None:
