@@ -117,7 +117,7 @@ class Settings(BaseSettings):
     ad_platforms: str = "sandbox"
     meta_app_id: str | None = None
     meta_app_secret: str | None = None
-    meta_graph_url: str = "https://graph.facebook.com/v21.0"
+    meta_graph_url: str = "https://graph.facebook.com/v27.0"
 
     # AI agent.
     agent_backend: AgentBackend = AgentBackend.DEMO

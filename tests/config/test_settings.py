@@ -73,3 +73,14 @@ class TestSettings:
 
         with pytest.raises(ValidationError, match="AAE_ENCRYPTION_KEYS"):
             Settings(_env_file=None, **production_env(encryption_keys=f"k1:{DEV_ENCRYPTION_KEY}"))
+
+
+def test_env_example_documents_every_setting():
+    import re
+
+    from backend.config import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / ".env.example").read_text()
+    documented = {m.group(1) for m in re.finditer(r"^#? ?(AAE_[A-Z0-9_]+)=", text, re.M)}
+    fields = {"AAE_" + name.upper() for name in Settings.model_fields}
+    assert documented == fields
