@@ -1,0 +1,1 @@
+"""Pure functions returning components: the shell, cards, tables."""

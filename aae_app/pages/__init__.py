@@ -1,0 +1,1 @@
+"""One module per route. Importing a module registers its pages (see aae_app.aae_app)."""
