@@ -1,0 +1,137 @@
+"""Browser tests: the real app under `reflex run --env prod --single-port`, driven by Chromium.
+
+Run them in their own pytest invocation (sync Playwright and pytest-asyncio don't mix):
+`.venv/bin/pytest -q -p no:asyncio -m browser tests/browser`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from backend.config import PROJECT_ROOT
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("AAE_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SERVER_START_TIMEOUT = float(os.environ.get("AAE_TEST_SERVER_TIMEOUT", "240"))
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    url: str
+    database_url: str
+    log: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _app_env(database_url: str, public_url: str, storage_dir: Path) -> dict[str, str]:
+    tools = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
+    return {
+        **os.environ,
+        "AAE_ENV": "test",
+        "AAE_DATABASE_URL": database_url,
+        "AAE_PUBLIC_URL": public_url,
+        "AAE_STORAGE_LOCAL_DIR": str(storage_dir),
+        "PATH": f"{tools}{os.pathsep}{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+        "REFLEX_TELEMETRY_ENABLED": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """Seed the fresh test database, then serve the app on a free port until the session ends."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _app_env(database_url, url, tmp_path_factory.mktemp("files"))
+    subprocess.run([str(VENV_BIN / "python"), "-m", "backend.seed"], cwd=PROJECT_ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)
+    log_path = ARTIFACTS / "reflex-server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "reflex"), "run", "--env", "prod", "--single-port",
+             "--backend-host", "127.0.0.1", "--backend-port", str(port)],
+            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait_until_healthy(process, url, log_path)
+        yield RunningApp(url=url, database_url=database_url, log=log_path)
+    finally:
+        _stop(process)
+
+
+def _wait_until_healthy(process: subprocess.Popen, url: str, log_path: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"reflex exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+        try:
+            # /_health, not /ping: our FastAPI app could shadow Reflex's routes.
+            if httpx.get(f"{url}/_health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    _stop(process)
+    pytest.fail(f"reflex did not become healthy in {SERVER_START_TIMEOUT}s:\n{log_path.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/ensure_services.sh does it)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture()
+def page(browser: Browser, app_server: RunningApp) -> Iterator[Page]:
+    """A fresh browser context (no cookies) per test."""
+    context = browser.new_context(base_url=app_server.url, viewport={"width": 1366, "height": 860})
+    context.set_default_timeout(20_000)
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
