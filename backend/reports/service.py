@@ -361,8 +361,8 @@ def archive_old_metrics(session: Session, *, today: date | None = None, batch_ro
         session.add(archive)
     session.flush()
     cutoff_ts = datetime.combine(cutoff, time.min, tzinfo=UTC)
-    session.exec(delete(MetricsDaily).where(col(MetricsDaily.id).in_([row.id for row in old])))
-    session.exec(delete(ReportMetrics).where(ReportMetrics.timestamp < cutoff_ts))
+    session.execute(delete(MetricsDaily).where(col(MetricsDaily.id).in_([row.id for row in old])))
+    session.execute(delete(ReportMetrics).where(ReportMetrics.timestamp < cutoff_ts))
     return len(old)
 
 
