@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from aae_app.state.views import BalanceView, LedgerRow
+from backend.auth.tokens import create_access_token, decode_access_token
 from backend.credits import service as credits
 from backend.db import make_engine, unit_of_work
 from backend.seed import DEMO_EMAIL, DEMO_NAME
@@ -98,3 +101,32 @@ def test_sign_out_returns_to_login_and_ends_the_session(page: Page):
     assert not [c for c in page.context.cookies() if c["name"] in ("aae_access", "aae_refresh")]
     page.goto("/billing")
     expect(page).to_have_url(re.compile(r"/login/?\?next=/billing"))
+
+
+def test_expired_access_token_is_refreshed_transparently(page: Page, app_server: RunningApp, demo_ledger):
+    balance, _, _ = demo_ledger
+    page.goto("/login")
+    sign_in(page)
+    expect(page.locator("#balance-total")).to_be_visible()
+    engine = make_engine(app_server.database_url)
+    try:
+        with unit_of_work(engine) as session:
+            user_id = users.get_by_email(session, DEMO_EMAIL).id
+    finally:
+        engine.dispose()
+    expired = create_access_token(user_id, now=datetime.now(UTC) - timedelta(hours=2))
+    page.context.add_cookies([{"name": "aae_access", "value": expired, "url": app_server.url, "httpOnly": True,
+                               "sameSite": "Lax"}])
+    page.goto("/billing")
+    expect(page).to_have_url(re.compile(r"/billing/?$"))
+    expect(page.locator("#balance-total")).to_have_text(balance.total)
+    fresh = next(c["value"] for c in page.context.cookies() if c["name"] == "aae_access")
+    assert fresh != expired and decode_access_token(fresh).user_id == user_id
+
+
+def test_cors_is_pinned_to_the_public_url(app_server: RunningApp):
+    evil = httpx.get(f"{app_server.url}/api/v1/health", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in evil.headers
+    own = httpx.get(f"{app_server.url}/api/v1/health", headers={"Origin": app_server.url})
+    assert own.headers["access-control-allow-origin"] == app_server.url
+    assert own.headers["x-request-id"].startswith("req_")
