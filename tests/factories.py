@@ -57,3 +57,18 @@ def make_ad_account(session: Session, user: User, **fields: Any) -> AdAccount:
     session.add(account)
     session.flush()
     return account
+
+
+SANDBOX_REDIRECT = "http://127.0.0.1:3000/api/v1/ad-accounts/oauth/callback"
+
+
+def bind_sandbox_accounts(session: Session, user: User) -> list[AdAccount]:
+    """Bind the sandbox platform's accounts through its real OAuth flow (valid, expiring tokens)."""
+    from urllib.parse import parse_qs, urlparse
+
+    from backend.ad_accounts import service as ad_accounts
+
+    url = ad_accounts.start_bind(user_id=user.id, platform="sandbox", redirect_uri=SANDBOX_REDIRECT)
+    query = parse_qs(urlparse(url).query)
+    return ad_accounts.complete_bind(session, user_id=user.id, code=query["code"][0], state=query["state"][0],
+                                     redirect_uri=SANDBOX_REDIRECT)
