@@ -41,6 +41,8 @@ REDIS_URL = os.environ.get("AAE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 os.environ.setdefault("AAE_ENV", "test")
 
+pytest_plugins = ["tests.support.aws"]
+
 
 def mysql_url(database: str) -> str:
     auth = MYSQL_USER + (f":{MYSQL_PASSWORD}" if MYSQL_PASSWORD else "")
