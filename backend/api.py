@@ -63,7 +63,22 @@ def create_api() -> FastAPI:
     api.add_exception_handler(StarletteHTTPException, _http_error_handler)
     api.include_router(health_router)
     api.include_router(auth_router)
+    for router in domain_routers():
+        api.include_router(router)
     return api
+
+
+def domain_routers() -> list[APIRouter]:
+    from backend.ad_accounts.endpoints import router as ad_accounts
+    from backend.campaigns.endpoints import router as campaigns
+    from backend.creatives.endpoints import router as creatives
+    from backend.credits.endpoints import router as credits
+    from backend.landing_pages.endpoints import router as landing_pages
+    from backend.notifications.endpoints import router as notifications
+    from backend.reports.endpoints import router as reports
+    from backend.users.endpoints import router as users
+
+    return [users, ad_accounts, credits, creatives, reports, landing_pages, campaigns, notifications]
 
 
 # --- routes ----------------------------------------------------------------------------------
@@ -143,7 +158,8 @@ async def _app_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
     if exc.http_status >= 500:
         logger.error("%s %s failed with %s: %s", request.method, request.url.path, exc.code, exc.message)
-    return JSONResponse(exc.to_envelope(request_id_of(request)), status_code=exc.http_status)
+    return JSONResponse(exc.to_envelope(request_id_of(request)), status_code=exc.http_status,
+                        headers=exc.headers or None)
 
 
 async def _validation_error_handler(request: Request, exc: Exception) -> JSONResponse:

@@ -16,9 +16,13 @@ class AppError(Exception):
     http_status: ClassVar[int] = 500
     default_message: ClassVar[str] = "Something went wrong"
 
-    def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str | None = None, *, details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.message = message or self.default_message
         self.details = details or {}
+        self.headers = headers or {}  # e.g. Retry-After on 429
         super().__init__(self.message)
 
     def to_envelope(self, request_id: str | None = None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ with their own users.
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 
@@ -40,6 +41,8 @@ MYSQL_PASSWORD = os.environ.get("AAE_TEST_MYSQL_PASSWORD", "")
 REDIS_URL = os.environ.get("AAE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 os.environ.setdefault("AAE_ENV", "test")
+# Files written by code under test go to a throwaway directory, never into the work tree.
+os.environ.setdefault("AAE_STORAGE_LOCAL_DIR", tempfile.mkdtemp(prefix="aae-test-files-"))
 
 pytest_plugins = ["tests.support.aws"]
 

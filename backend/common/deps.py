@@ -1,0 +1,29 @@
+"""Dependencies for the domain routers: the rate-limited current user and paging."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+
+from backend.auth.dependencies import current_user
+from backend.common import ratelimit
+from backend.common.paging import DEFAULT_LIMIT, MAX_LIMIT
+from backend.models import User
+
+
+def api_user(user: Annotated[User, Depends(current_user)]) -> User:
+    ratelimit.check("api", str(user.id))
+    return user
+
+
+def upload_user(user: Annotated[User, Depends(api_user)]) -> User:
+    ratelimit.check("upload", str(user.id))
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+UploadUser = Annotated[User, Depends(upload_user)]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT})")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+DEFAULT_PAGE = DEFAULT_LIMIT
