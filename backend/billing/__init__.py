@@ -1,0 +1,1 @@
+"""Credit purchases through Stripe Checkout (or the local checkout simulator) and its webhooks."""
