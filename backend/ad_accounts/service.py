@@ -253,3 +253,8 @@ def _pause_automation(session: Session, account_ids: list[int]) -> None:
 
 def _resume_automation(session: Session, account_ids: list[int]) -> None:
     session.execute(sql_update(Campaign).where(col(Campaign.ad_account_id).in_(account_ids)).values(automation_paused=False))
+
+
+def active_account_ids(session: Session) -> list[int]:
+    return list(session.exec(select(AdAccount.id).where(AdAccount.status == AdAccountStatus.ACTIVE)
+                             .order_by(col(AdAccount.id))))

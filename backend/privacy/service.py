@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
 
 from backend.audit.service import AuditAction, RequestContext, record
 from backend.errors import Conflict, ValidationFailed
 from backend.integrations.storage import BucketKind, Storage, get_storage
 from backend.jobs.enqueue import enqueue_after_commit
-from backend.models import DataExport, ExportStatus, User, UserStatus
+from backend.models import AuditLog, DataExport, EmailOutbox, ExportStatus, User, UserStatus
 from backend.users.service import get_or_raise
 
 EXPORT_ACTOR = "privacy.export_user_data"
@@ -66,3 +68,137 @@ def request_deletion(
     record(session, action=AuditAction.USER_DELETE_REQUESTED, user_id=user_id, context=context)
     enqueue_after_commit(session, DELETE_ACTOR, user.id)
     return user
+
+
+# --- the export job's work (Properties 28, 29) -----------------------------------------------
+
+EXPORT_CATEGORIES = ("profile", "ad_accounts", "credits", "creatives", "landing_pages", "campaigns", "reports",
+                     "notifications")
+
+
+def build_export_archive(session: Session, *, user_id: int) -> bytes:
+    """A ZIP with one JSON file per data category (and the creatives' files themselves)."""
+    import io
+    import json
+    import zipfile
+
+    from backend.integrations.storage import ObjectNotFound
+    from backend.models import (
+        AdAccount,
+        Campaign,
+        Creative,
+        CreditTransaction,
+        LandingPage,
+        MetricsArchive,
+        MetricsDaily,
+        Notification,
+    )
+
+    def rows(model, *, exclude: set[str] = frozenset()) -> list[dict]:
+        items = session.exec(select(model).where(model.user_id == user_id).order_by(col(model.id))).all()
+        return [{k: v for k, v in item.model_dump(mode="json").items() if k not in exclude} for item in items]
+
+    user = get_or_raise(session, user_id)
+    profile = user.model_dump(mode="json", exclude={"oauth_id"})
+    payload = {
+        "profile": profile,
+        "ad_accounts": rows(AdAccount, exclude={"access_token_encrypted", "refresh_token_encrypted"}),
+        "credits": {"balance": {"gifted": str(user.gifted_credits), "purchased": str(user.purchased_credits)},
+                    "transactions": rows(CreditTransaction)},
+        "creatives": rows(Creative),
+        "landing_pages": rows(LandingPage),
+        "campaigns": rows(Campaign),
+        "reports": {"daily": rows(MetricsDaily), "archived_monthly": rows(MetricsArchive)},
+        "notifications": rows(Notification),
+    }
+    storage = get_storage()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", "Your AAE Web Platform data, one JSON file per category.\n"
+                                       "creatives/ holds the files of your creative library.\n")
+        for category in EXPORT_CATEGORIES:
+            archive.writestr(f"{category}.json", json.dumps(payload[category], indent=2, ensure_ascii=False))
+        for creative in payload["creatives"]:
+            try:
+                data = storage.get_bytes(BucketKind.CREATIVES, creative["storage_key"])
+            except ObjectNotFound:
+                continue
+            name = creative["storage_key"].rsplit("/", 1)[-1]
+            archive.writestr(f"creatives/{creative['id']}-{name}", data)
+    return buffer.getvalue()
+
+
+def complete_export(session: Session, *, export: DataExport, storage: Storage | None = None,
+                    now: datetime | None = None) -> DataExport:
+    from datetime import timedelta
+
+    from backend.integrations.storage import object_key
+
+    now = now or datetime.now(UTC)
+    storage = storage or get_storage()
+    data = build_export_archive(session, user_id=export.user_id)
+    key = object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
+    storage.put_bytes(BucketKind.EXPORTS, key, data, "application/zip")
+    export.storage_key = key
+    export.status = ExportStatus.READY
+    export.completed_at = now
+    export.expires_at = now + timedelta(seconds=EXPORT_LINK_SECONDS)
+    session.add(export)
+    session.flush()
+    return export
+
+
+def expire_exports(session: Session, *, now: datetime | None = None, storage: Storage | None = None) -> int:
+    """Delete export files past their 24 hours; their links stop working (Property 29)."""
+    now = now or datetime.now(UTC)
+    storage = storage or get_storage()
+    due = session.exec(select(DataExport).where(DataExport.status == ExportStatus.READY,
+                                                DataExport.expires_at <= now)).all()
+    for export in due:
+        if export.storage_key:
+            storage.delete(BucketKind.EXPORTS, export.storage_key)
+        export.status = ExportStatus.EXPIRED
+        export.storage_key = None
+        session.add(export)
+    session.flush()
+    return len(due)
+
+
+# --- the deletion job's work (Properties 30, 31) ---------------------------------------------
+
+
+def stored_objects_of(session: Session, *, user_id: int) -> list[tuple[BucketKind, str]]:
+    from backend.models import Creative, LandingPage
+
+    objects = [(BucketKind.CREATIVES, key) for key in session.exec(
+        select(Creative.storage_key).where(Creative.user_id == user_id))]
+    objects += [(BucketKind.LANDING_PAGES, key) for key in session.exec(
+        select(LandingPage.s3_key).where(LandingPage.user_id == user_id, LandingPage.s3_key != ""))]
+    objects += [(BucketKind.EXPORTS, key) for key in session.exec(
+        select(DataExport.storage_key).where(DataExport.user_id == user_id, col(DataExport.storage_key).is_not(None)))]
+    return objects
+
+
+def delete_account_data(session: Session, *, user_id: int, storage: Storage | None = None) -> int:
+    """Delete every row of the user (FK cascades) after their stored files; returns files deleted.
+
+    Files go first: if one cannot be deleted the whole deletion fails, the caller rolls the
+    transaction back, and nothing in the database is lost (Property 31). Deleting files that are
+    already gone is not an error, so a retry finishes the job.
+    """
+    from backend.auth import service as auth_service
+
+    storage = storage or get_storage()
+    user = get_or_raise(session, user_id)
+    objects = stored_objects_of(session, user_id=user_id)
+    for kind, key in objects:
+        storage.delete(kind, key)
+    auth_service.revoke_all_for_user(session, user_id=user_id)
+    # What survives the cascade: emails sent (addresses) and the audit trail's network details.
+    session.execute(sql_delete(EmailOutbox).where(EmailOutbox.user_id == user_id))
+    session.execute(sql_update(AuditLog).where(AuditLog.user_id == user_id).values(ip=None, user_agent=None))
+    record(session, action=AuditAction.USER_DELETED, user_id=None,
+           details={"user_id": user_id, "files_deleted": len(objects)})
+    session.delete(user)
+    session.flush()
+    return len(objects)

@@ -1,0 +1,73 @@
+"""GDPR jobs: data export (Properties 28, 29) and account deletion (Properties 30, 31)."""
+
+from __future__ import annotations
+
+import logging
+
+from backend.db import unit_of_work
+from backend.errors import StorageError
+from backend.models import DataExport, ExportStatus, User, UserStatus
+from backend.notifications import service as notifications
+from backend.notifications.schemas import NotificationCategory
+from backend.privacy import service as privacy
+from workers.base import TransientJobError, actor
+
+logger = logging.getLogger(__name__)
+
+
+@actor(actor_name="privacy.export_user_data", failure_notice="Your data export could not be prepared.")
+def export_user_data(export_id: int) -> None:
+    with unit_of_work() as session:
+        export = session.get(DataExport, export_id)
+        if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+            return
+        export.status = ExportStatus.RUNNING
+        session.add(export)
+    try:
+        with unit_of_work() as session:
+            export = session.get(DataExport, export_id)
+            privacy.complete_export(session, export=export)
+            notifications.create_notification(
+                session, user_id=export.user_id, type="important", category=NotificationCategory.PRIVACY,
+                title="Your data export is ready",
+                message="Download it from Settings within 24 hours; the link expires after that.",
+                action_url="/settings", action_text="Download")
+    except StorageError as exc:
+        raise TransientJobError(f"export {export_id}: {exc.message}") from exc
+
+
+@actor(actor_name="privacy.cleanup_expired_exports")
+def cleanup_expired_exports() -> None:
+    with unit_of_work() as session:
+        expired = privacy.expire_exports(session)
+    if expired:
+        logger.info("expired %d data export(s)", expired)
+
+
+@actor(actor_name="privacy.delete_account")
+def delete_account(user_id: int) -> None:
+    """Delete everything of the user in one transaction after their files. On failure the
+    transaction rolls back, the account stays usable, and the user is told (Property 31)."""
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        if user is None or user.status != UserStatus.DELETING:
+            return
+    try:
+        with unit_of_work() as session:
+            privacy.delete_account_data(session, user_id=user_id)
+    except Exception as exc:
+        logger.exception("deleting account %s failed; rolled back", user_id)
+        with unit_of_work() as session:
+            user = session.get(User, user_id)
+            if user is not None:
+                user.status = UserStatus.ACTIVE
+                session.add(user)
+                notifications.create_notification(
+                    session, user_id=user_id, type="urgent", category=NotificationCategory.PRIVACY,
+                    title="Your account could not be deleted",
+                    message="Something failed while deleting your data; nothing was removed. "
+                            "Please try again or contact support.",
+                    action_url="/settings", action_text="Try again",
+                    metadata={"error": getattr(exc, "code", type(exc).__name__)})
+        return
+    logger.info("account %s deleted", user_id)
