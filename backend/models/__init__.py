@@ -21,6 +21,7 @@ from backend.models.notification import EmailOutbox, EmailStatus, Notification, 
 from backend.models.privacy import DataExport, ExportStatus
 from backend.models.report_metrics import EntityType, MetricsArchive, MetricsDaily, ReportMetrics
 from backend.models.stripe_event import StripeEvent, StripeEventStatus
+from backend.models.tool_invocation import InvocationStatus, ToolInvocation
 from backend.models.user import User, UserStatus
 
 __all__ = [
@@ -30,5 +31,5 @@ __all__ = [
     "EmailStatus", "EntityType", "ExportStatus", "HoldStatus", "JobFailure", "LandingPage",
     "LandingPageStatus", "MetricsArchive", "MetricsDaily", "Notification", "NotificationType",
     "OrderStatus", "Platform", "RefreshToken", "ReportMetrics", "StripeEvent", "StripeEventStatus",
-    "SyncStatus", "TransactionType", "User", "UserStatus",
+    "SyncStatus", "TransactionType", "User", "UserStatus", "InvocationStatus", "ToolInvocation",
 ]
