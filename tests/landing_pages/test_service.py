@@ -25,7 +25,7 @@ def cdn_storage(moto_endpoint, s3_buckets, fake_cdn, cloudfront_distribution) ->
 
 def invalidation_paths(moto_endpoint, distribution_id) -> list[list[str]]:
     client = aws_client("cloudfront", moto_endpoint)
-    items = client.list_invalidations(DistributionId=distribution_id)["InvalidationList"].get("Items", [])
+    items = client.list_invalidations(DistributionId=distribution_id, MaxItems="100000")["InvalidationList"].get("Items", [])
     return [client.get_invalidation(DistributionId=distribution_id, Id=i["Id"])["Invalidation"]
             ["InvalidationBatch"]["Paths"]["Items"] for i in items]
 
