@@ -198,7 +198,12 @@ def process_webhook(
 
 
 def _store_event(session: Session, event: dict[str, Any]) -> tuple[StripeEvent, bool]:
-    """Insert the event row; on a duplicate id, the existing row locked for this transaction."""
+    """Insert the event row; on a duplicate id, the existing (committed) row.
+
+    The existing row is read, not locked: after a duplicate-key error InnoDB holds a shared lock on
+    it, and upgrading that in several concurrent deliveries would deadlock. Handling a failed
+    event twice at once is harmless: its effects lock the order row and are idempotent.
+    """
     event_id = str(event["id"])
     row = StripeEvent(event_id=event_id, type=str(event["type"])[:100], payload=event)
     try:
@@ -208,8 +213,7 @@ def _store_event(session: Session, event: dict[str, Any]) -> tuple[StripeEvent, 
         return row, False
     except IntegrityError:
         existing = session.exec(
-            select(StripeEvent).where(StripeEvent.event_id == event_id)
-            .with_for_update().execution_options(populate_existing=True)
+            select(StripeEvent).where(StripeEvent.event_id == event_id).execution_options(populate_existing=True)
         ).one()
         return existing, True
 

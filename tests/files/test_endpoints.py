@@ -34,6 +34,11 @@ def client(app) -> TestClient:
     return TestClient(app, follow_redirects=False)
 
 
+def _flip_first(text: str) -> str:
+    # Not the last base64 character: its low bits may be padding, and changing them changes nothing.
+    return ("A" if text[0] != "A" else "B") + text[1:]
+
+
 def assert_error(response, status: int, code: str) -> None:
     assert response.status_code == status, response.text
     body = response.json()
@@ -77,7 +82,7 @@ class TestPrivateFiles:
         refused = [
             client.get("/files/creatives/creatives/1/a.png"),
             client.get("/files/exports/exports/1/x.zip"),
-            client.get("/files/creatives/creatives/1/a.png", params={**query, "signature": query["signature"][:-1] + "A"}),
+            client.get("/files/creatives/creatives/1/a.png", params={**query, "signature": _flip_first(query["signature"])}),
             client.get("/files/creatives/creatives/1/a.png", params={**query, "expires": int(query["expires"]) + 60}),
             client.get("/files/creatives/creatives/1/b.png", params=query),
             client.get(path_of(past.presigned_get(BucketKind.CREATIVES, "creatives/1/a.png", expires=60))),
