@@ -26,6 +26,7 @@ from backend.auth.endpoints import router as auth_router
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.errors import AppError, Forbidden, NotFound, Unauthorized, ValidationFailed, error_envelope
+from backend.mcp import server as mcp_server
 
 logger = logging.getLogger("backend.api")
 
@@ -41,9 +42,19 @@ async def lifespan(app: Any = None) -> AsyncIterator[None]:
     """Startup and shutdown work shared by Reflex and the standalone API."""
     settings = get_settings()
     logger.info("AAE API starting (env=%s, database=%s)", settings.env, "sqlite" if settings.is_sqlite else "mysql")
+    jobs_started = False
+    if settings.jobs_inline_worker:
+        import workers  # the embedded shape runs its jobs and schedule in this process
+
+        jobs_started = workers.start_embedded_jobs()
     try:
-        yield
+        async with mcp_server.running(app):  # the MCP SDK's session manager behind /mcp
+            yield
     finally:
+        if jobs_started:
+            import workers
+
+            workers.stop_embedded_jobs()
         get_engine().dispose()
         logger.info("AAE API stopped")
 
@@ -65,6 +76,7 @@ def create_api() -> FastAPI:
     api.include_router(auth_router)
     for router in domain_routers():
         api.include_router(router)
+    mcp_server.mount(api)  # exactly /mcp (after the /mcp/v1 routes), never a prefix mount
     return api
 
 
@@ -74,11 +86,13 @@ def domain_routers() -> list[APIRouter]:
     from backend.creatives.endpoints import router as creatives
     from backend.credits.endpoints import router as credits
     from backend.landing_pages.endpoints import router as landing_pages
+    from backend.mcp.endpoints import router as mcp, tokens_router as api_tokens
     from backend.notifications.endpoints import router as notifications
     from backend.reports.endpoints import router as reports
     from backend.users.endpoints import router as users
 
-    return [users, ad_accounts, credits, creatives, reports, landing_pages, campaigns, notifications]
+    return [users, ad_accounts, credits, creatives, reports, landing_pages, campaigns, notifications, mcp,
+            api_tokens]
 
 
 # --- routes ----------------------------------------------------------------------------------

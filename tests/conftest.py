@@ -41,6 +41,8 @@ MYSQL_PASSWORD = os.environ.get("AAE_TEST_MYSQL_PASSWORD", "")
 REDIS_URL = os.environ.get("AAE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 os.environ.setdefault("AAE_ENV", "test")
+# Tests run jobs explicitly; the app's lifespan must not start a worker or the scheduler.
+os.environ.setdefault("AAE_JOBS_INLINE_WORKER", "false")
 # Files written by code under test go to a throwaway directory, never into the work tree.
 os.environ.setdefault("AAE_STORAGE_LOCAL_DIR", tempfile.mkdtemp(prefix="aae-test-files-"))
 
