@@ -1,0 +1,1 @@
+"""MCP: one tool registry served over the REST surface (/mcp/v1) and the Model Context Protocol (/mcp)."""
