@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend.auth.endpoints import router as auth_router
+from backend.common.schemas import ERROR_RESPONSES
 from backend.config import get_settings
 from backend.db import get_engine
 from backend.errors import AppError, Forbidden, NotFound, Unauthorized, ValidationFailed, error_envelope
@@ -72,10 +73,10 @@ def create_api() -> FastAPI:
     api.add_exception_handler(AppError, _app_error_handler)
     api.add_exception_handler(RequestValidationError, _validation_error_handler)
     api.add_exception_handler(StarletteHTTPException, _http_error_handler)
-    api.include_router(health_router)
-    api.include_router(auth_router)
+    api.include_router(health_router, responses=ERROR_RESPONSES)
+    api.include_router(auth_router, responses=ERROR_RESPONSES)
     for router in domain_routers():
-        api.include_router(router)
+        api.include_router(router, responses=ERROR_RESPONSES)
     mcp_server.mount(api)  # exactly /mcp (after the /mcp/v1 routes), never a prefix mount
     return api
 
