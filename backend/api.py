@@ -77,6 +77,9 @@ def create_api() -> FastAPI:
     api.include_router(auth_router, responses=ERROR_RESPONSES)
     for router in domain_routers():
         api.include_router(router, responses=ERROR_RESPONSES)
+    from backend.files.endpoints import router as files_router
+
+    api.include_router(files_router, include_in_schema=False)  # file bytes, not part of the JSON API
     mcp_server.mount(api)  # exactly /mcp (after the /mcp/v1 routes), never a prefix mount
     return api
 
@@ -90,10 +93,12 @@ def domain_routers() -> list[APIRouter]:
     from backend.mcp.endpoints import router as mcp, tokens_router as api_tokens
     from backend.notifications.endpoints import router as notifications
     from backend.reports.endpoints import router as reports
+    from backend.billing.endpoints import router as billing
+    from backend.billing.endpoints import webhook_router as stripe_webhooks
     from backend.users.endpoints import router as users
 
-    return [users, ad_accounts, credits, creatives, reports, landing_pages, campaigns, notifications, mcp,
-            api_tokens]
+    return [users, ad_accounts, credits, billing, creatives, reports, landing_pages, campaigns, notifications, mcp,
+            api_tokens, stripe_webhooks]
 
 
 # --- routes ----------------------------------------------------------------------------------
