@@ -99,14 +99,6 @@ def validate_params(spec: ToolSpec, arguments: Any) -> BaseModel:
         ) from None
 
 
-def estimate(user_id: int | None, tool: str, arguments: Any) -> Decimal:
-    """What calling `tool` with `arguments` would reserve now (0 for free tools)."""
-    spec = get_tool_or_raise(tool)
-    params = validate_params(spec, arguments)
-    with unit_of_work() as session:
-        return spec.estimate(params, credits.get_current_config(session))
-
-
 def execute(user_id: int, tool: str, arguments: Any, operation_id: str | None = None) -> ExecutionResult:
     """Run `tool` for `user_id`; see the module docstring for the rules."""
     spec = get_tool_or_raise(tool)
