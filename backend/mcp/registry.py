@@ -16,10 +16,12 @@ function of the params and the credit config in force.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
@@ -87,7 +89,7 @@ class ToolSpec:
         return round_up(Decimal(value))
 
     def input_schema(self) -> dict[str, Any]:
-        return self.params.model_json_schema()
+        return copy.deepcopy(_json_schema(self.params))
 
     def annotations(self) -> dict[str, bool]:
         """MCP's behaviour hints (`readOnlyHint`, `destructiveHint`, `idempotentHint`)."""
@@ -111,6 +113,12 @@ class ToolSpec:
             except Exception:
                 info["estimate"] = None
         return info
+
+
+@lru_cache(maxsize=256)
+def _json_schema(params: type[ToolParams]) -> dict[str, Any]:
+    """Generated once per params model: both surfaces list (and the SDK validates) on every call."""
+    return params.model_json_schema()
 
 
 def round_up(value: Decimal) -> Decimal:
