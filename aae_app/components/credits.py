@@ -85,7 +85,7 @@ def ledger_row(row: LedgerRow) -> rx.Component:
 def ledger_table(rows: rx.Var[list[LedgerRow]], *, element_id: str) -> rx.Component:
     return rx.cond(
         rows.length() > 0,
-        rx.table.root(
+        rx.box(rx.table.root(
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell("Date"),
@@ -99,8 +99,9 @@ def ledger_table(rows: rx.Var[list[LedgerRow]], *, element_id: str) -> rx.Compon
             variant="ghost",
             size="2",
             width="100%",
+            min_width="560px",
             id=element_id,
-        ),
+        ), overflow_x="auto", width="100%"),
         rx.center(
             rx.vstack(
                 rx.icon("receipt", size=28, color=rx.color("gray", 8)),

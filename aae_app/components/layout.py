@@ -10,6 +10,10 @@ from aae_app.components.forms import native_form
 from aae_app.state.auth import AuthState
 
 SIDEBAR_WIDTH = "240px"
+# Responsive values per breakpoint (initial, sm, md): the sidebar gives way to a menu below md.
+DESKTOP_ONLY = ["none", "none", "flex"]
+MOBILE_ONLY = ["flex", "flex", "none"]
+PAGE_PADDING = ["16px", "20px", "32px"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,26 @@ def sidebar(active_route: str) -> rx.Component:
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
         spacing="0",
-        display=["none", "none", "flex"],
+        display=DESKTOP_ONLY,
+    )
+
+
+def mobile_menu(active_route: str) -> rx.Component:
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="ghost", color_scheme="gray", size="2",
+                               aria_label="Open navigation"),
+            ),
+            rx.menu.content(
+                *[rx.menu.item(rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label), spacing="2",
+                                         align="center"),
+                               on_click=rx.redirect(item.route),
+                               color_scheme="indigo" if item.route == active_route else "gray")
+                  for item in NAV_ITEMS],
+            ),
+        ),
+        display=MOBILE_ONLY,
     )
 
 
@@ -100,7 +123,7 @@ def balance_chip() -> rx.Component:
         rx.badge(
             rx.icon("wallet", size=14),
             rx.text(AuthState.balance.total, id="topbar-balance"),
-            rx.text("credits", color_scheme="gray"),
+            rx.text("credits", color_scheme="gray", display=DESKTOP_ONLY),
             size="2",
             variant="soft",
             color_scheme=rx.cond(AuthState.balance.low, "amber", "indigo"),
@@ -119,7 +142,7 @@ def user_menu() -> rx.Component:
             rx.text(AuthState.user_name, size="2", weight="medium", id="topbar-user", line_height="1.2"),
             rx.text(AuthState.user_email, size="1", color_scheme="gray", line_height="1.2"),
             spacing="0",
-            display=["none", "none", "flex"],
+            display=DESKTOP_ONLY,
         ),
         align="center",
         spacing="2",
@@ -128,24 +151,25 @@ def user_menu() -> rx.Component:
 
 def sign_out_button() -> rx.Component:
     return native_form(
-        rx.button(rx.icon("log-out", size=16), "Sign out", type="submit", variant="soft",
-                  color_scheme="gray", size="2", id="sign-out"),
+        rx.button(rx.icon("log-out", size=16), rx.text("Sign out", display=DESKTOP_ONLY), type="submit",
+                  variant="soft", color_scheme="gray", size="2", id="sign-out", aria_label="Sign out"),
         action="/api/v1/auth/logout",
     )
 
 
-def top_bar(title: str) -> rx.Component:
+def top_bar(title: str, active_route: str) -> rx.Component:
     return rx.hstack(
+        mobile_menu(active_route),
         rx.heading(title, size="5", weight="bold"),
         rx.spacer(),
         balance_chip(),
-        rx.separator(orientation="vertical", size="2"),
+        rx.separator(orientation="vertical", size="2", display=DESKTOP_ONLY),
         user_menu(),
         rx.color_mode.button(size="2", variant="ghost", color_scheme="gray"),
         sign_out_button(),
         align="center",
-        spacing="4",
-        padding_x="32px",
+        spacing=rx.breakpoints(initial="2", md="4"),
+        padding_x=PAGE_PADDING,
         height="64px",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 1),
@@ -171,7 +195,7 @@ def low_balance_banner() -> rx.Component:
             color_scheme=rx.cond(AuthState.balance.critical, "red", "amber"),
             role="alert",
             id="low-balance-banner",
-            margin_x="32px",
+            margin_x=PAGE_PADDING,
             margin_top="20px",
         ),
     )
@@ -187,9 +211,9 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
         rx.hstack(
             sidebar(active_route),
             rx.vstack(
-                top_bar(title),
+                top_bar(title, active_route),
                 low_balance_banner(),
-                rx.box(content, padding="32px", width="100%", max_width="1200px"),
+                rx.box(content, padding=PAGE_PADDING, width="100%", max_width="1200px"),
                 spacing="0",
                 width="100%",
                 min_height="100vh",
