@@ -203,6 +203,9 @@ _HTTP_STATUS_ERRORS: dict[int, type[AppError]] = {401: Unauthorized, 403: Forbid
 async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     """Starlette's own 404/405s (standalone mode) in the envelope too."""
     assert isinstance(exc, StarletteHTTPException)
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
     error_class = _HTTP_STATUS_ERRORS.get(exc.status_code)
     if error_class is not None:
         body = error_class().to_envelope(request_id_of(request))
@@ -211,4 +214,16 @@ async def _http_error_handler(request: Request, exc: Exception) -> JSONResponse:
             code=ValidationFailed.code, type_=ValidationFailed.type, message=str(exc.detail),
             details={"http_status": exc.status_code}, request_id=request_id_of(request),
         )
-    return JSONResponse(body, status_code=exc.status_code, headers=getattr(exc, "headers", None))
+    return JSONResponse(body, status_code=exc.status_code, headers=headers or None)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette only names the first route's)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for candidate in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": candidate}
+        if any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes):
+            methods.add(candidate)
+    return sorted(methods)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import RedirectResponse
 
+from backend.common.deps import ResourceId
 from backend.ad_accounts import service as ad_accounts
 from backend.ad_accounts.schemas import AdAccountBind, AdAccountPublic, AdAccountUpdate, BindStart, RefreshResult
 from backend.ad_accounts.service import AccountChanges
@@ -54,26 +55,26 @@ def oauth_callback(
     return RedirectResponse(f"/settings?bind=ok&count={len(bound)}", status_code=303)
 
 
-@router.get("/{account_id}", response_model=Ok[AdAccountPublic])
-def get_account(account_id: int, session: SessionDep, user: ApiUser) -> Ok[AdAccountPublic]:
+@router.get("/{account_id:int}", response_model=Ok[AdAccountPublic])
+def get_account(account_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[AdAccountPublic]:
     return Ok(data=AdAccountPublic.model_validate(ad_accounts.get_owned_or_raise(session, user.id, account_id)))
 
 
-@router.put("/{account_id}", response_model=Ok[AdAccountPublic])
-def update_account(account_id: int, body: AdAccountUpdate, session: SessionDep, user: ApiUser) -> Ok[AdAccountPublic]:
+@router.put("/{account_id:int}", response_model=Ok[AdAccountPublic])
+def update_account(account_id: ResourceId, body: AdAccountUpdate, session: SessionDep, user: ApiUser) -> Ok[AdAccountPublic]:
     account = ad_accounts.update(session, user_id=user.id, account_id=account_id,
                                  changes=AccountChanges(**body.model_dump(exclude_unset=True)))
     return Ok(data=AdAccountPublic.model_validate(account))
 
 
-@router.delete("/{account_id}", response_model=Ok[Deleted])
-def unbind(account_id: int, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
+@router.delete("/{account_id:int}", response_model=Ok[Deleted])
+def unbind(account_id: ResourceId, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
     ad_accounts.unbind(session, user_id=user.id, account_id=account_id, context=context)
     return Ok(data=Deleted(id=account_id))
 
 
-@router.post("/{account_id}/refresh", response_model=Ok[RefreshResult])
-def refresh(account_id: int, session: SessionDep, user: ApiUser) -> Ok[RefreshResult]:
+@router.post("/{account_id:int}/refresh", response_model=Ok[RefreshResult])
+def refresh(account_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[RefreshResult]:
     account = ad_accounts.get_owned_or_raise(session, user.id, account_id)
     outcome = ad_accounts.refresh_tokens(session, account=account)
     return Ok(data=RefreshResult(account=AdAccountPublic.model_validate(outcome.account),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import StrictBool, StrictInt, BaseModel, ConfigDict, Field
 
 
 class AdAccountPublic(BaseModel):
@@ -39,7 +39,7 @@ class AdAccountUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     account_name: str | None = Field(default=None, min_length=1, max_length=255)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
 
 class RefreshResult(BaseModel):

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import CurrentUser, SessionDep
 from backend.billing import service as billing
 from backend.billing.checkout_page import PAGE_HEADERS, render_checkout_page
@@ -83,9 +84,9 @@ def _checkout_details(payments: LocalPayments, order_id: int, token: str) -> dic
     return details
 
 
-@router.get(LOCAL_CHECKOUT_PATH + "/{order_id}", response_class=HTMLResponse, include_in_schema=False)
+@router.get(LOCAL_CHECKOUT_PATH + "/{order_id:int}", response_class=HTMLResponse, include_in_schema=False)
 def local_checkout_page(
-    order_id: int, token: Annotated[str, Query(max_length=2048)], session: SessionDep, payments: PaymentsDep
+    order_id: ResourceId, token: Annotated[str, Query(max_length=2048)], session: SessionDep, payments: PaymentsDep
 ) -> Response:
     local = _local(payments)
     details = _checkout_details(local, order_id, token)
@@ -100,9 +101,9 @@ def local_checkout_page(
     return HTMLResponse(html, headers=PAGE_HEADERS)
 
 
-@router.post(LOCAL_CHECKOUT_PATH + "/{order_id}/pay", include_in_schema=False)
+@router.post(LOCAL_CHECKOUT_PATH + "/{order_id:int}/pay", include_in_schema=False)
 def local_checkout_pay(
-    order_id: int, token: Annotated[str, Form(max_length=2048)], session: SessionDep, payments: PaymentsDep
+    order_id: ResourceId, token: Annotated[str, Form(max_length=2048)], session: SessionDep, payments: PaymentsDep
 ) -> Response:
     """Simulate a successful payment: Stripe's signed `checkout.session.completed`, delivered to us."""
     local = _local(payments)
@@ -125,9 +126,9 @@ def local_checkout_pay(
     return RedirectResponse(success, status_code=303)
 
 
-@router.post(LOCAL_CHECKOUT_PATH + "/{order_id}/cancel", include_in_schema=False)
+@router.post(LOCAL_CHECKOUT_PATH + "/{order_id:int}/cancel", include_in_schema=False)
 def local_checkout_cancel(
-    order_id: int, token: Annotated[str, Form(max_length=2048)], payments: PaymentsDep
+    order_id: ResourceId, token: Annotated[str, Form(max_length=2048)], payments: PaymentsDep
 ) -> Response:
     """Like Stripe's back link: the session stays open until it expires; nothing is charged."""
     details = _checkout_details(_local(payments), order_id, token)

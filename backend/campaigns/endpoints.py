@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.campaigns import service as campaigns
 from backend.campaigns.schemas import CampaignCreate, CampaignPage, CampaignPublic, CampaignUpdate
@@ -35,13 +36,13 @@ def create(body: CampaignCreate, session: SessionDep, user: ApiUser, context: Re
     return Ok(data=CampaignPublic.model_validate(campaign))
 
 
-@router.get("/{campaign_id}", response_model=Ok[CampaignPublic])
-def get(campaign_id: int, session: SessionDep, user: ApiUser) -> Ok[CampaignPublic]:
+@router.get("/{campaign_id:int}", response_model=Ok[CampaignPublic])
+def get(campaign_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[CampaignPublic]:
     return Ok(data=CampaignPublic.model_validate(campaigns.get_owned_or_raise(session, user.id, campaign_id)))
 
 
-@router.put("/{campaign_id}", response_model=Ok[CampaignPublic])
-def update(campaign_id: int, body: CampaignUpdate, session: SessionDep, user: ApiUser,
+@router.put("/{campaign_id:int}", response_model=Ok[CampaignPublic])
+def update(campaign_id: ResourceId, body: CampaignUpdate, session: SessionDep, user: ApiUser,
            context: RequestContextDep) -> Ok[CampaignPublic]:
     values = body.model_dump(exclude_unset=True)
     status = values.pop("status", None)
@@ -56,7 +57,7 @@ def update(campaign_id: int, body: CampaignUpdate, session: SessionDep, user: Ap
     return Ok(data=CampaignPublic.model_validate(campaign))
 
 
-@router.delete("/{campaign_id}", response_model=Ok[Deleted])
-def delete(campaign_id: int, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
+@router.delete("/{campaign_id:int}", response_model=Ok[Deleted])
+def delete(campaign_id: ResourceId, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
     campaigns.delete(session, user_id=user.id, campaign_id=campaign_id, context=context)
     return Ok(data=Deleted(id=campaign_id))

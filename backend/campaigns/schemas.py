@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import StrictBool, StrictInt, BaseModel, ConfigDict, Field
 
 Objective = Literal["awareness", "traffic", "engagement", "leads", "app_promotion", "sales"]
 Money = Decimal
@@ -42,14 +42,14 @@ class CampaignPage(BaseModel):
 class CampaignCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ad_account_id: int = Field(gt=0)
+    ad_account_id: StrictInt = Field(gt=0, le=2**63 - 1)
     name: str = Field(min_length=1, max_length=255)
     objective: Objective
     budget: Decimal = Field(gt=0, le=Decimal("1000000"), decimal_places=2)
     budget_type: Literal["daily", "lifetime"] = "daily"
     targeting: dict[str, Any] = Field(default_factory=dict)
-    creative_ids: list[int] = Field(default_factory=list, max_length=50)
-    landing_page_id: int | None = Field(default=None, gt=0)
+    creative_ids: list[Annotated[StrictInt, Field(gt=0, le=2**63 - 1)]] = Field(default_factory=list, max_length=50)
+    landing_page_id: StrictInt | None = Field(default=None, gt=0, le=2**63 - 1)
 
 
 class CampaignUpdate(BaseModel):
@@ -60,6 +60,6 @@ class CampaignUpdate(BaseModel):
     budget: Decimal | None = Field(default=None, gt=0, le=Decimal("1000000"), decimal_places=2)
     budget_type: Literal["daily", "lifetime"] | None = None
     targeting: dict[str, Any] | None = None
-    creative_ids: list[int] | None = Field(default=None, max_length=50)
-    landing_page_id: int | None = Field(default=None, gt=0)
+    creative_ids: list[Annotated[StrictInt, Field(gt=0, le=2**63 - 1)]] | None = Field(default=None, max_length=50)
+    landing_page_id: StrictInt | None = Field(default=None, gt=0, le=2**63 - 1)
     status: Literal["active", "paused"] | None = Field(default=None, description="activate, pause or resume")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Path, Query
 
 from backend.auth.dependencies import current_user
 from backend.common import ratelimit
+from backend.common.types import IsoDate, IsoDateTime  # noqa: F401  (re-exported for routers)
 from backend.common.paging import DEFAULT_LIMIT, MAX_LIMIT
 from backend.models import User
 
@@ -27,3 +28,5 @@ UploadUser = Annotated[User, Depends(upload_user)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at most {MAX_LIMIT})")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 DEFAULT_PAGE = DEFAULT_LIMIT
+ResourceId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A resource id")]
+

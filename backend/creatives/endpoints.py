@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
-from backend.common.deps import ApiUser, Limit, Offset, UploadUser
+from backend.common.deps import ApiUser, IsoDate, IsoDateTime, Limit, Offset, UploadUser
 from backend.common.schemas import Deleted, Ok
 from backend.creatives import service as creatives
 from backend.creatives.schemas import (
@@ -40,8 +41,8 @@ def list_creatives(
     tags: Annotated[list[str] | None, Query(max_length=20)] = None,
     score_min: Annotated[float | None, Query(ge=0, le=100)] = None,
     score_max: Annotated[float | None, Query(ge=0, le=100)] = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
+    created_from: IsoDateTime | None = None,
+    created_to: IsoDateTime | None = None,
     search: Annotated[str | None, Query(max_length=100)] = None,
     sort: Literal["newest", "oldest", "score"] = "newest",
 ) -> Ok[CreativePage]:
@@ -69,13 +70,13 @@ def create(body: CreativeCreate, session: SessionDep, user: ApiUser) -> Ok[Creat
     return Ok(data=public(creative))
 
 
-@router.get("/{creative_id}", response_model=Ok[CreativePublic])
-def get(creative_id: int, session: SessionDep, user: ApiUser) -> Ok[CreativePublic]:
+@router.get("/{creative_id:int}", response_model=Ok[CreativePublic])
+def get(creative_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[CreativePublic]:
     return Ok(data=public(creatives.get_owned_or_raise(session, user.id, creative_id)))
 
 
-@router.put("/{creative_id}", response_model=Ok[CreativePublic])
-def update(creative_id: int, body: CreativeUpdate, session: SessionDep, user: ApiUser) -> Ok[CreativePublic]:
+@router.put("/{creative_id:int}", response_model=Ok[CreativePublic])
+def update(creative_id: ResourceId, body: CreativeUpdate, session: SessionDep, user: ApiUser) -> Ok[CreativePublic]:
     values = body.model_dump(exclude_unset=True)
     if "product_url" in values and values["product_url"] is not None:
         values["product_url"] = str(values["product_url"])
@@ -83,7 +84,7 @@ def update(creative_id: int, body: CreativeUpdate, session: SessionDep, user: Ap
     return Ok(data=public(creative))
 
 
-@router.delete("/{creative_id}", response_model=Ok[Deleted])
-def delete(creative_id: int, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
+@router.delete("/{creative_id:int}", response_model=Ok[Deleted])
+def delete(creative_id: ResourceId, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[Deleted]:
     creatives.delete(session, user_id=user.id, creative_id=creative_id, context=context)
     return Ok(data=Deleted(id=creative_id))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import StrictBool, StrictInt, BaseModel, ConfigDict, Field, HttpUrl
 
 
 class CreativePublic(BaseModel):
@@ -38,7 +38,7 @@ class UploadRequest(BaseModel):
     filename: str = Field(min_length=1, max_length=255)
     content_type: Literal["image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "video/quicktime",
                           "video/webm"]
-    size: int = Field(gt=0, le=10 * 1024 * 1024 * 1024)
+    size: StrictInt = Field(gt=0, le=10 * 1024 * 1024 * 1024)
 
 
 class UploadTicket(BaseModel):
@@ -55,7 +55,7 @@ class CreativeCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    creative_id: int = Field(gt=0)
+    creative_id: StrictInt = Field(gt=0, le=2**63 - 1)
     name: str | None = Field(default=None, max_length=255)
     product_url: HttpUrl | None = None
     style: str | None = Field(default=None, max_length=64)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.common.deps import ApiUser, Limit, Offset
 from backend.common.schemas import Deleted, Ok
@@ -36,13 +37,13 @@ def create(body: LandingPageCreate, session: SessionDep, user: ApiUser) -> Ok[La
     return Ok(data=LandingPagePublic.model_validate(page))
 
 
-@router.get("/{page_id}", response_model=Ok[LandingPagePublic])
-def get(page_id: int, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
+@router.get("/{page_id:int}", response_model=Ok[LandingPagePublic])
+def get(page_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
     return Ok(data=LandingPagePublic.model_validate(pages.get_owned_or_raise(session, user.id, page_id)))
 
 
-@router.put("/{page_id}", response_model=Ok[LandingPagePublic])
-def update(page_id: int, body: LandingPageUpdate, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
+@router.put("/{page_id:int}", response_model=Ok[LandingPagePublic])
+def update(page_id: ResourceId, body: LandingPageUpdate, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
     values = body.model_dump(exclude_unset=True)
     status = values.pop("status", None)
     if status == "draft":
@@ -54,18 +55,18 @@ def update(page_id: int, body: LandingPageUpdate, session: SessionDep, user: Api
     return Ok(data=LandingPagePublic.model_validate(page))
 
 
-@router.delete("/{page_id}", response_model=Ok[Deleted])
-def delete(page_id: int, session: SessionDep, user: ApiUser) -> Ok[Deleted]:
+@router.delete("/{page_id:int}", response_model=Ok[Deleted])
+def delete(page_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[Deleted]:
     pages.delete(session, user_id=user.id, page_id=page_id)
     return Ok(data=Deleted(id=page_id))
 
 
-@router.post("/{page_id}/publish", response_model=Ok[LandingPagePublic])
-def publish(page_id: int, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[LandingPagePublic]:
+@router.post("/{page_id:int}/publish", response_model=Ok[LandingPagePublic])
+def publish(page_id: ResourceId, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[LandingPagePublic]:
     page = pages.publish(session, user_id=user.id, page_id=page_id, context=context)
     return Ok(data=LandingPagePublic.model_validate(page))
 
 
-@router.post("/{page_id}/unpublish", response_model=Ok[LandingPagePublic])
-def unpublish(page_id: int, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
+@router.post("/{page_id:int}/unpublish", response_model=Ok[LandingPagePublic])
+def unpublish(page_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[LandingPagePublic]:
     return Ok(data=LandingPagePublic.model_validate(pages.unpublish(session, user_id=user.id, page_id=page_id)))

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import SessionDep
 from backend.common import ratelimit
 from backend.common.deps import ApiUser
@@ -116,6 +117,6 @@ def create_api_token(body: ApiTokenCreate, session: SessionDep, user: ApiUser) -
     return Ok(data=ApiTokenCreated(**public.model_dump(), token=created.plaintext))
 
 
-@tokens_router.delete("/{token_id}", response_model=Ok[ApiTokenPublic])
-def revoke_api_token(token_id: int, session: SessionDep, user: ApiUser) -> Ok[ApiTokenPublic]:
+@tokens_router.delete("/{token_id:int}", response_model=Ok[ApiTokenPublic])
+def revoke_api_token(token_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[ApiTokenPublic]:
     return Ok(data=ApiTokenPublic.model_validate(tokens.revoke(session, user_id=user.id, token_id=token_id)))

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from backend.common.deps import ResourceId
 from backend.auth.dependencies import SessionDep
 from backend.common.deps import ApiUser, Limit, Offset
 from backend.common.schemas import Ok
@@ -39,7 +40,7 @@ def read_all(session: SessionDep, user: ApiUser) -> Ok[MarkAllReadResult]:
     return Ok(data=MarkAllReadResult(updated=notifications.mark_all_read(session, user_id=user.id)))
 
 
-@router.put("/{notification_id}/read", response_model=Ok[NotificationPublic])
-def read_one(notification_id: int, session: SessionDep, user: ApiUser) -> Ok[NotificationPublic]:
+@router.put("/{notification_id:int}/read", response_model=Ok[NotificationPublic])
+def read_one(notification_id: ResourceId, session: SessionDep, user: ApiUser) -> Ok[NotificationPublic]:
     row = notifications.mark_read(session, user_id=user.id, notification_id=notification_id)
     return Ok(data=NotificationPublic.model_validate(row))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from backend.auth.dependencies import SessionDep
-from backend.common.deps import ApiUser, Limit, Offset
+from backend.common.deps import ApiUser, IsoDate, IsoDateTime, Limit, Offset
 from backend.common.schemas import Ok
 from backend.errors import ValidationFailed
 from backend.reports import service as reports
@@ -37,7 +37,7 @@ def _today() -> date:
 @router.get("", response_model=Ok[ReportPage])
 def report(
     session: SessionDep, user: ApiUser,
-    since: date | None = None, until: date | None = None,
+    since: IsoDate | None = None, until: IsoDate | None = None,
     level: Literal["campaign", "adset", "ad"] = "campaign",
     ad_account_id: Annotated[int | None, Query(gt=0)] = None,
     group_by_day: bool = True, sort: Sort = "day", descending: bool = False,
@@ -54,7 +54,7 @@ def report(
 
 @router.get("/metrics", response_model=Ok[RawMetricPage])
 def raw_metrics(
-    session: SessionDep, user: ApiUser, since: date | None = None, until: date | None = None,
+    session: SessionDep, user: ApiUser, since: IsoDate | None = None, until: IsoDate | None = None,
     entity_id: Annotated[str | None, Query(max_length=128)] = None, limit: Limit = 100, offset: Offset = 0,
 ) -> Ok[RawMetricPage]:
     until = until or _today()

@@ -4,7 +4,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import StrictBool, StrictInt, BaseModel, ConfigDict, Field
+
+from backend.common.types import IsoAwareDateTime
 
 
 class MetricValues(BaseModel):
@@ -49,15 +51,15 @@ class SummaryPublic(BaseModel):
 class MetricIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    ad_account_id: int = Field(gt=0)
-    timestamp: AwareDatetime
+    ad_account_id: StrictInt = Field(gt=0, le=2**63 - 1)
+    timestamp: IsoAwareDateTime
     entity_type: Literal["campaign", "adset", "ad"]
     entity_id: str = Field(min_length=1, max_length=128)
     entity_name: str = Field(min_length=1, max_length=255)
-    impressions: int = Field(default=0, ge=0, le=10**12)
-    clicks: int = Field(default=0, ge=0, le=10**12)
+    impressions: StrictInt = Field(default=0, ge=0, le=10**12)
+    clicks: StrictInt = Field(default=0, ge=0, le=10**12)
     spend: Decimal = Field(default=Decimal("0"), ge=0, le=Decimal("9999999999.99"), decimal_places=2)
-    conversions: int = Field(default=0, ge=0, le=10**12)
+    conversions: StrictInt = Field(default=0, ge=0, le=10**12)
     revenue: Decimal = Field(default=Decimal("0"), ge=0, le=Decimal("9999999999.99"), decimal_places=2)
 
 

@@ -22,7 +22,8 @@ def read_me(user: ApiUser) -> Ok[UserPublic]:
 
 @router.put("/me", response_model=Ok[UserPublic])
 def update_me(body: UserUpdate, session: SessionDep, user: ApiUser, context: RequestContextDep) -> Ok[UserPublic]:
-    updated = users.update_profile(session, user_id=user.id, changes=body.model_dump(exclude_unset=True),
+    # null means "leave as is": none of these fields can be emptied
+    updated = users.update_profile(session, user_id=user.id, changes=body.model_dump(exclude_unset=True, exclude_none=True),
                                    context=context)
     return Ok(data=UserPublic.model_validate(updated))
 
