@@ -15,13 +15,12 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from backend.config import get_settings
 from backend.credits import service as credits
 from backend.db import unit_of_work
+from backend.integrations.storage import BucketKind, get_storage
 from backend.models import (
     AdAccount,
     AdAccountStatus,
@@ -146,22 +145,27 @@ def ensure_ad_account(session: Session, user: User) -> AdAccount:
 
 
 def ensure_creatives(session: Session, user: User) -> list[Creative]:
-    storage_root = get_settings().storage_local_dir
+    """Tiny PNGs through the storage adapter, under fixed keys shaped like `object_key()`'s."""
+    storage = get_storage()
     result = []
     for index, (name, style, color, tags, score) in enumerate(CREATIVES, start=1):
-        key = f"creatives/{user.id}/seed-{index}.png"
+        key = f"{BucketKind.CREATIVES}/{user.id}/seed-{index}.png"
         data = tiny_png(color)
-        write_file(storage_root / key, data)
+        if storage.head(BucketKind.CREATIVES, key) is None:
+            storage.put_bytes(BucketKind.CREATIVES, key, data, "image/png")
         creative = session.exec(select(Creative).where(
             Creative.user_id == user.id, Creative.storage_key == key)).first()
+        file_url, cdn_url = storage.public_url(BucketKind.CREATIVES, key), storage.cdn_url(BucketKind.CREATIVES, key)
         if creative is None:
             creative = Creative(
-                user_id=user.id, name=name, storage_key=key, file_url=f"/files/{key}", cdn_url=f"/files/{key}",
+                user_id=user.id, name=name, storage_key=key, file_url=file_url, cdn_url=cdn_url,
                 file_type=CreativeType.IMAGE, mime_type="image/png", file_size=len(data), style=style,
                 score=score, tags=tags, status=CreativeStatus.ACTIVE,
             )
-            session.add(creative)
-            session.flush()
+        else:  # the public URL or CDN may have moved since the last run
+            creative.file_url, creative.cdn_url = file_url, cdn_url
+        session.add(creative)
+        session.flush()
         result.append(creative)
     return result
 
@@ -270,13 +274,6 @@ def tiny_png(rgb: tuple[int, int, int], size: int = 64) -> bytes:
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
-
-
-def write_file(path: Path, data: bytes) -> None:
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def summary(session: Session, user: User) -> dict[str, object]:
