@@ -64,7 +64,10 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_ROOT / 'data' / 'aae.db'}"
     db_pool_size: int = 20
     db_max_overflow: int = 10
-    db_pool_recycle_seconds: int = 3600
+    db_pool_recycle_seconds: int = 1800
+    # A ping before every checkout costs a round trip per transaction; recycling connections well
+    # inside the server's wait_timeout avoids most stale ones. Turn on behind flaky proxies.
+    db_pool_pre_ping: bool = False
     db_pool_timeout_seconds: int = 30
     db_echo: bool = False
 

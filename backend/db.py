@@ -48,13 +48,14 @@ def make_engine(url: str, **overrides: Any) -> Engine:
         "max_overflow": settings.db_max_overflow,
         "pool_recycle": settings.db_pool_recycle_seconds,
         "pool_timeout": settings.db_pool_timeout_seconds,
-        "pool_pre_ping": True,
+        "pool_pre_ping": settings.db_pool_pre_ping,
+        "pool_use_lifo": True,  # idle connections age out instead of all being kept barely alive
         "echo": settings.db_echo,
         "isolation_level": "READ COMMITTED",
     }
     options.update(overrides)
     if options.get("poolclass") is not None:
-        for key in ("pool_size", "max_overflow", "pool_timeout"):
+        for key in ("pool_size", "max_overflow", "pool_timeout", "pool_use_lifo"):
             options.pop(key, None)
     return create_engine(url, **options)
 
