@@ -77,7 +77,11 @@ def create_api() -> FastAPI:
     api.include_router(auth_router, responses=ERROR_RESPONSES)
     for router in domain_routers():
         api.include_router(router, responses=ERROR_RESPONSES)
+    from backend.auth.google import PREFIX as GOOGLE_PREFIX
+    from backend.auth.google import create_google_app
     from backend.files.endpoints import router as files_router
+
+    api.mount(GOOGLE_PREFIX, create_google_app())  # its session cookie wraps only these routes
 
     api.include_router(files_router, include_in_schema=False)  # file bytes, not part of the JSON API
     mcp_server.mount(api)  # exactly /mcp (after the /mcp/v1 routes), never a prefix mount
