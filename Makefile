@@ -41,7 +41,8 @@ seed: migrate
 	$(BIN)/python -m backend.seed
 
 run: install bun seed
-	$(BIN)/reflex run --env prod --single-port --backend-host 127.0.0.1 --backend-port $(PORT)
+	AAE_PUBLIC_URL=$${AAE_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
+	  $(BIN)/reflex run --env prod --single-port --backend-host 127.0.0.1 --backend-port $(PORT)
 
 # Browser tests (sync Playwright) run in their own pytest invocation, apart from asyncio tests.
 test: install-test bun

@@ -233,7 +233,7 @@ def ensure_metrics(
                 timestamp=stamp, user_id=user.id, ad_account_id=account.id, entity_type=EntityType.CAMPAIGN,
                 entity_id=entity_id, entity_name=campaign.name, impressions=m.impressions, clicks=m.clicks,
                 spend=m.spend, conversions=m.conversions, revenue=m.revenue,
-                ctr=round(m.clicks / m.impressions * 100, 4) if m.impressions else 0.0,
+                ctr=m.clicks / m.impressions if m.impressions else 0.0,  # a fraction, as reports compute it
                 cpc=(m.spend / m.clicks).quantize(CENT) if m.clicks else Decimal("0.00"),
                 cpa=(m.spend / m.conversions).quantize(CENT) if m.conversions else Decimal("0.00"),
                 roas=round(float(m.revenue / m.spend), 4) if m.spend else 0.0,

@@ -148,5 +148,4 @@ def stop_inline_worker(timeout_ms: int = 10_000) -> None:
     if worker is None:
         return
     worker.stop(timeout=timeout_ms)
-    worker.broker.emit_before("process_stop")
     logger.info("jobs: in-process worker stopped")
