@@ -200,7 +200,7 @@ class TestBuildBroker:
 
 
 class TestInlineWorker:
-    def test_stub_broker_inline_worker_processes_a_job(self, installed_stub_broker):
+    def test_stub_broker_inline_worker_processes_a_job(self, installed_stub_broker, inline_worker_allowed):
         processed = threading.Event()
         received: list[int] = []
 

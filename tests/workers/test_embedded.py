@@ -14,7 +14,7 @@ def test_actor_modules_are_discovered():
     assert not {"workers.broker", "workers.base", "workers.scheduler"} & set(workers.actor_module_names())
 
 
-def test_embedded_jobs_start_worker_and_scheduler_on_a_stub_broker(installed_stub_broker):
+def test_embedded_jobs_start_worker_and_scheduler_on_a_stub_broker(installed_stub_broker, inline_worker_allowed):
     installed_stub_broker.declare_actor(notification_jobs.requeue_stuck_emails)
     assert is_embedded()
     try:
