@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 import reflex as rx
 
-# Importing the page modules registers their routes.
-from aae_app.pages import billing, dashboard, login, sections  # noqa: F401
+import aae_app.pages
 from backend.api import create_api, lifespan
+
+# Every module in aae_app/pages registers its route(s) when imported: adding a page is adding a file.
+for _module in pkgutil.iter_modules(aae_app.pages.__path__):
+    importlib.import_module(f"aae_app.pages.{_module.name}")
 
 app = rx.App(
     api_transformer=create_api(),

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import reflex as rx
 
+from aae_app import i18n
 from aae_app.state.views import BalanceView
 from backend.audit.service import RequestContext
 from backend.auth import service as auth_service
@@ -56,8 +57,14 @@ class AuthState(rx.State):
 
     user_name: str = ""
     user_email: str = ""
+    language: str = "en"
     balance: BalanceView = BalanceView()
     _user_id: int | None = None
+
+    @rx.var
+    def texts(self) -> dict[str, str]:
+        """Every UI string in the user's language (see aae_app.i18n)."""
+        return i18n.texts_for(self.language)
 
     @rx.var
     def signed_in(self) -> bool:
@@ -89,11 +96,12 @@ class AuthState(rx.State):
             with unit_of_work() as session:
                 user = auth_service.authenticate_access_token(session, self.access_token())
                 balance = credits.get_balance(session, user.id)
-                user_id, name, email = user.id, user.display_name, user.email
+                user_id, name, email, language = user.id, user.display_name, user.email, user.language
         except Unauthorized:
             self.sign_out_locally()
             return False
         self._user_id, self.user_name, self.user_email = user_id, name, email
+        self.language = language if language in i18n.LANGUAGES else "en"
         self.balance = BalanceView.of(balance)
         return True
 
