@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from _common import MYSQL_HOST, MYSQL_PORT, fresh_database, summary
 
-CLIENTS = 64
-PROCESSES = 8  # 8 processes x 8 threads: the GIL of one client process is not the bottleneck
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "64"))
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "8"))  # threads spread over processes: no GIL bottleneck
 USERS = 256
 
 
