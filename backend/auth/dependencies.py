@@ -29,7 +29,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token (JWT)")
 _access_cookie = APIKeyCookie(name=ACCESS_COOKIE, auto_error=False, description="Browser session cookie")
 
 
-def request_context(request: Request) -> RequestContext:
+async def request_context(request: Request) -> RequestContext:  # async: no thread hop
     return RequestContext(
         ip=request.client.host if request.client else None,
         user_agent=request.headers.get("user-agent"),
