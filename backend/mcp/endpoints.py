@@ -20,10 +20,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
-from backend.common.deps import ResourceId
 from backend.auth.dependencies import SessionDep
 from backend.common import ratelimit
-from backend.common.deps import ApiUser
+from backend.common.deps import ApiUser, ResourceId
 from backend.common.schemas import Ok
 from backend.config import get_settings
 from backend.credits import service as credits
