@@ -129,3 +129,15 @@ def redis_client() -> Iterator[redis_lib.Redis]:
     yield client
     client.flushdb()
     client.close()
+
+
+@pytest.fixture()
+def inline_worker_allowed(monkeypatch):
+    """The suite turns the embedded worker off (AAE_JOBS_INLINE_WORKER=false); these tests need it."""
+    from backend import config as config_module
+
+    monkeypatch.setenv("AAE_JOBS_INLINE_WORKER", "true")
+    config_module.reset_settings_cache()
+    yield
+    monkeypatch.undo()
+    config_module.reset_settings_cache()

@@ -107,7 +107,7 @@ class TestDeliverEmail:
 
 class TestEmbeddedPath:
     def test_urgent_notification_email_is_delivered_by_the_inline_worker(
-        self, committed_engine, installed_stub_broker, smtp, monkeypatch
+        self, committed_engine, installed_stub_broker, smtp, monkeypatch, inline_worker_allowed
     ):
         inbox, port = smtp
         _use_smtp(monkeypatch, port)
