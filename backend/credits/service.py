@@ -7,8 +7,8 @@ derived from its operation id, so a retried call charges once. Services never co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -17,12 +17,10 @@ from sqlmodel import Session, col, select
 
 from backend.config import get_settings
 from backend.credits.amounts import ZERO, parse_amount
-from backend.errors import Conflict, InsufficientCredits, InvalidAmount, NotFound
+from backend.errors import InsufficientCredits, InvalidAmount, NotFound
 from backend.models import (
     CreditConfig,
-    CreditHold,
     CreditTransaction,
-    HoldStatus,
     TransactionType,
     User,
 )
@@ -45,16 +43,6 @@ class LedgerResult:
     balance: Balance
     replayed: bool = False
     # Threshold crossings for the UI banner (Property 33) and the notification job (Property 34).
-    crossed_warning: bool = False
-    crossed_critical: bool = False
-
-
-@dataclass
-class HoldResult:
-    hold: CreditHold
-    balance: Balance
-    transactions: list[CreditTransaction] = field(default_factory=list)
-    replayed: bool = False
     crossed_warning: bool = False
     crossed_critical: bool = False
 
@@ -148,22 +136,17 @@ def deduct(
     credit_config_id: int | None = None,
 ) -> LedgerResult:
     """Take credits, gifted first then purchased (Property 7); all or nothing (Property 8)."""
-    value = parse_amount(amount)
-    key = f"deduct:{operation_id}"
-    user = _lock_user(session, user_id, key)
-    if user.existing_tx_id is not None:
-        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
-    before = _balance_of(user)
-    _require(before, value)
-    from_gifted = min(user.gifted_credits, value)
-    from_purchased = value - from_gifted
-    user.gifted_credits -= from_gifted
-    user.purchased_credits -= from_purchased
-    tx = _write(
-        session, user, TransactionType.DEDUCT, value, from_gifted, from_purchased,
-        operation_type, operation_id, key, details, credit_config_id,
-    )
-    return _result(tx, before, user)
+
+    def change(user: _Account, value: Decimal) -> _Split:
+        _require(_balance_of(user), value)
+        from_gifted = min(user.gifted_credits, value)
+        user.gifted_credits -= from_gifted
+        user.purchased_credits -= value - from_gifted
+        return _Split(from_gifted, value - from_gifted)
+
+    return _apply(session, TransactionType.DEDUCT, change, user_id=user_id, amount=amount,
+                  operation_type=operation_type, operation_id=operation_id, details=details,
+                  credit_config_id=credit_config_id)
 
 
 def refund(
@@ -182,23 +165,19 @@ def refund(
     returned first (they were taken last), never more than was deducted and not yet refunded.
     Without it, the refund is a goodwill credit to the gifted balance.
     """
-    value = parse_amount(amount)
-    key = f"refund:{operation_id}"
-    user = _lock_user(session, user_id, key)
-    if user.existing_tx_id is not None:
-        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
-    before = _balance_of(user)
-    if original_operation_id is not None:
-        to_purchased, to_gifted = _refundable_split(session, user_id, original_operation_id, value)
-    else:
-        to_purchased, to_gifted = ZERO, value
-    user.gifted_credits += to_gifted
-    user.purchased_credits += to_purchased
-    tx = _write(
-        session, user, TransactionType.REFUND, value, to_gifted, to_purchased,
-        operation_type, operation_id, key, details, None, original_operation_id,
-    )
-    return _result(tx, before, user)
+
+    def change(user: _Account, value: Decimal) -> _Split:
+        if original_operation_id is not None:
+            to_purchased, to_gifted = _refundable_split(session, user_id, original_operation_id, value)
+        else:
+            to_purchased, to_gifted = ZERO, value
+        user.gifted_credits += to_gifted
+        user.purchased_credits += to_purchased
+        return _Split(to_gifted, to_purchased)
+
+    return _apply(session, TransactionType.REFUND, change, user_id=user_id, amount=amount,
+                  operation_type=operation_type, operation_id=operation_id, details=details,
+                  original_operation_id=original_operation_id)
 
 
 def recharge(
@@ -211,21 +190,15 @@ def recharge(
     details: dict[str, Any] | None = None,
 ) -> LedgerResult:
     """Add purchased credits (a paid order). Outstanding debt is paid off first."""
-    value = parse_amount(amount)
-    key = f"recharge:{operation_id}"
-    user = _lock_user(session, user_id, key)
-    if user.existing_tx_id is not None:
-        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
-    before = _balance_of(user)
-    to_debt = min(user.credit_debt, value)
-    user.credit_debt -= to_debt
-    user.purchased_credits += value - to_debt
-    merged = {**(details or {}), **({"debt_repaid": str(to_debt)} if to_debt else {})}
-    tx = _write(
-        session, user, TransactionType.RECHARGE, value, ZERO, value - to_debt,
-        operation_type, operation_id, key, merged, None,
-    )
-    return _result(tx, before, user)
+
+    def change(user: _Account, value: Decimal) -> _Split:
+        to_debt = min(user.credit_debt, value)
+        user.credit_debt -= to_debt
+        user.purchased_credits += value - to_debt
+        return _Split(ZERO, value - to_debt, {"debt_repaid": str(to_debt)} if to_debt else {})
+
+    return _apply(session, TransactionType.RECHARGE, change, user_id=user_id, amount=amount,
+                  operation_type=operation_type, operation_id=operation_id, details=details)
 
 
 def gift(
@@ -238,18 +211,13 @@ def gift(
     details: dict[str, Any] | None = None,
     credit_config_id: int | None = None,
 ) -> LedgerResult:
-    value = parse_amount(amount)
-    key = f"gift:{operation_id}"
-    user = _lock_user(session, user_id, key)
-    if user.existing_tx_id is not None:
-        return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
-    before = _balance_of(user)
-    user.gifted_credits += value
-    tx = _write(
-        session, user, TransactionType.GIFT, value, value, ZERO,
-        operation_type, operation_id, key, details, credit_config_id,
-    )
-    return _result(tx, before, user)
+    def change(user: _Account, value: Decimal) -> _Split:
+        user.gifted_credits += value
+        return _Split(value, ZERO)
+
+    return _apply(session, TransactionType.GIFT, change, user_id=user_id, amount=amount,
+                  operation_type=operation_type, operation_id=operation_id, details=details,
+                  credit_config_id=credit_config_id)
 
 
 def reverse_purchase(
@@ -265,145 +233,56 @@ def reverse_purchase(
     The balance never goes below zero: what the purchased (then gifted) balance cannot cover is
     recorded as debt and paid off by the next recharge.
     """
+
+    def change(user: _Account, value: Decimal) -> _Split:
+        from_purchased = min(user.purchased_credits, value)
+        from_gifted = min(user.gifted_credits, value - from_purchased)
+        debt = value - from_purchased - from_gifted
+        user.purchased_credits -= from_purchased
+        user.gifted_credits -= from_gifted
+        user.credit_debt += debt
+        return _Split(from_gifted, from_purchased, {"debt_recorded": str(debt)} if debt else {})
+
+    return _apply(session, TransactionType.REVERSAL, change, user_id=user_id, amount=amount,
+                  operation_type="payment_reversal", operation_id=operation_id, details=details)
+
+
+@dataclass(frozen=True)
+class _Split:
+    """How one change moved the buckets: amounts from/to gifted and purchased, extra details."""
+
+    gifted: Decimal
+    purchased: Decimal
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _apply(
+    session: Session,
+    type_: TransactionType,
+    change: Callable[[_Account, Decimal], _Split],
+    *,
+    user_id: int,
+    amount: object,
+    operation_type: str | None,
+    operation_id: str,
+    details: dict[str, Any] | None,
+    credit_config_id: int | None = None,
+    original_operation_id: str | None = None,
+) -> LedgerResult:
+    """The one path of every balance change: validate, lock, replay or change, write the row."""
     value = parse_amount(amount)
-    key = f"reversal:{operation_id}"
+    key = f"{type_.value}:{operation_id}"
     user = _lock_user(session, user_id, key)
     if user.existing_tx_id is not None:
         return LedgerResult(_load_tx(session, user.existing_tx_id), _balance_of(user), replayed=True)
     before = _balance_of(user)
-    from_purchased = min(user.purchased_credits, value)
-    from_gifted = min(user.gifted_credits, value - from_purchased)
-    debt = value - from_purchased - from_gifted
-    user.purchased_credits -= from_purchased
-    user.gifted_credits -= from_gifted
-    user.credit_debt += debt
-    merged = {**(details or {}), **({"debt_recorded": str(debt)} if debt else {})}
+    split = change(user, value)
+    merged = {**(details or {}), **split.details}
     tx = _write(
-        session, user, TransactionType.REVERSAL, value, from_gifted, from_purchased,
-        "payment_reversal", operation_id, key, merged, None,
+        session, user, type_, value, split.gifted, split.purchased,
+        operation_type, operation_id, key, merged, credit_config_id, original_operation_id,
     )
     return _result(tx, before, user)
-
-
-# --- holds: reserve, then settle or release (Properties 35, 36) ------------------------------
-
-
-def reserve(
-    session: Session,
-    *,
-    user_id: int,
-    operation_id: str,
-    estimate: object,
-    operation_type: str,
-    details: dict[str, Any] | None = None,
-) -> HoldResult:
-    """Pre-deduct the estimated cost of an operation. Insufficient balance → 6011, nothing held."""
-    value = parse_amount(estimate)
-    user = _lock_user(session, user_id)
-    hold = _get_hold(session, user_id, operation_id)
-    if hold is not None:
-        return HoldResult(hold, _balance_of(user), replayed=True)
-    result = deduct(
-        session,
-        user_id=user_id,
-        amount=value,
-        operation_type=operation_type,
-        operation_id=f"hold:{operation_id}",
-        details={**(details or {}), "hold_for": operation_id},
-    )
-    tx = result.transaction
-    hold = CreditHold(
-        user_id=user_id,
-        operation_id=operation_id,
-        operation_type=operation_type,
-        amount_held=value,
-        from_gifted=tx.from_gifted,
-        from_purchased=tx.from_purchased,
-    )
-    session.add(hold)
-    session.flush()
-    return HoldResult(
-        hold, result.balance, [tx],
-        crossed_warning=result.crossed_warning, crossed_critical=result.crossed_critical,
-    )
-
-
-def settle(session: Session, *, user_id: int, operation_id: str, actual: object) -> HoldResult:
-    """Charge the actual cost: refund the unused part of the hold or deduct the extra.
-
-    The operation has already happened, so an extra that the balance cannot fully cover is
-    collected as far as it goes and the rest recorded on the hold as `uncollected`.
-    """
-    actual_amount = parse_amount(actual, field="actual", allow_zero=True)
-    user = _lock_user(session, user_id)
-    hold = _get_hold(session, user_id, operation_id)
-    if hold is None:
-        raise NotFound("No credit hold for this operation", details={"operation_id": operation_id})
-    if hold.status == HoldStatus.SETTLED:
-        if hold.actual_amount != actual_amount:
-            raise Conflict(
-                "Operation already settled with a different amount",
-                details={"operation_id": operation_id, "settled": str(hold.actual_amount)},
-            )
-        return HoldResult(hold, _balance_of(user), replayed=True)
-    if hold.status == HoldStatus.RELEASED:
-        raise Conflict("Operation's hold was already released", details={"operation_id": operation_id})
-    before = _balance_of(user)
-    txs: list[CreditTransaction] = []
-    difference = actual_amount - hold.amount_held
-    if difference < 0:
-        txs.append(
-            refund(
-                session, user_id=user_id, amount=-difference, operation_type=hold.operation_type,
-                operation_id=f"settle:{operation_id}", original_operation_id=f"hold:{operation_id}",
-                details={"hold_for": operation_id, "actual": str(actual_amount)},
-            ).transaction
-        )
-    elif difference > 0:
-        collectable = min(difference, _balance_of(user).total)
-        if collectable > 0:
-            txs.append(
-                deduct(
-                    session, user_id=user_id, amount=collectable, operation_type=hold.operation_type,
-                    operation_id=f"settle:{operation_id}",
-                    details={"hold_for": operation_id, "actual": str(actual_amount)},
-                ).transaction
-            )
-        hold.uncollected = difference - collectable
-    hold.actual_amount = actual_amount
-    hold.status = HoldStatus.SETTLED
-    hold.resolved_at = datetime.now(UTC)
-    session.add(hold)
-    session.flush()
-    after = get_balance(session, user_id)
-    return HoldResult(
-        hold, after, txs,
-        crossed_warning=_crossed(before, after, get_settings().low_balance_warning),
-        crossed_critical=_crossed(before, after, get_settings().low_balance_critical),
-    )
-
-
-def release(session: Session, *, user_id: int, operation_id: str, reason: str = "failed") -> HoldResult:
-    """Refund the whole hold because the operation failed (Property 36)."""
-    user = _lock_user(session, user_id)
-    hold = _get_hold(session, user_id, operation_id)
-    if hold is None:
-        raise NotFound("No credit hold for this operation", details={"operation_id": operation_id})
-    if hold.status == HoldStatus.RELEASED:
-        return HoldResult(hold, _balance_of(user), replayed=True)
-    if hold.status == HoldStatus.SETTLED:
-        raise Conflict("Operation was already settled", details={"operation_id": operation_id})
-    refunded = refund(
-        session, user_id=user_id, amount=hold.amount_held, operation_type=hold.operation_type,
-        operation_id=f"release:{operation_id}", original_operation_id=f"hold:{operation_id}",
-        details={"hold_for": operation_id, "reason": reason},
-    )
-    hold.status = HoldStatus.RELEASED
-    hold.actual_amount = ZERO
-    hold.resolved_at = datetime.now(UTC)
-    session.add(hold)
-    session.flush()
-    return HoldResult(hold, refunded.balance, [refunded.transaction])
 
 
 # --- internals -------------------------------------------------------------------------------
@@ -476,14 +355,6 @@ def _find(session: Session, user_id: int, key: str) -> CreditTransaction | None:
         select(CreditTransaction).where(
             CreditTransaction.user_id == user_id, CreditTransaction.idempotency_key == key
         )
-    ).first()
-
-
-def _get_hold(session: Session, user_id: int, operation_id: str) -> CreditHold | None:
-    return session.exec(
-        select(CreditHold)
-        .where(CreditHold.user_id == user_id, CreditHold.operation_id == operation_id)
-        .execution_options(populate_existing=True)
     ).first()
 
 
@@ -597,3 +468,7 @@ def _result(tx: CreditTransaction, before: Balance, user: _Account) -> LedgerRes
 def is_low_balance(balance: Balance) -> bool:
     """True below the warning threshold: the UI shows the recharge banner (Property 33)."""
     return balance.total < get_settings().low_balance_warning
+
+
+# Holds live in their own module; they are part of this service's interface.
+from backend.credits.holds import HoldResult, release, reserve, settle  # noqa: E402,F401
