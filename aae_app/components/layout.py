@@ -1,37 +1,52 @@
-"""The application shell: sidebar, top bar, low-balance banner, content."""
+"""The application shell: sidebar, top bar, banners, content, the chat drawer, cookie consent.
+
+`shell(content, title=, active_route=)` is applied by `aae_app.pages.template.app_page`. The
+top bar's heading is the translated navigation label of the route (`ROUTE_TITLES`), else the
+page's own `title`. Top bar, left to right: navigation menu (small screens), heading, ad account
+switcher, credit balance, notification bell, chat toggle, color mode, user menu.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
 
-from aae_app.components.forms import native_form
-from aae_app.state.auth import AuthState
+from aae_app.components.banners import shell_banners
+from aae_app.components.chat_slot import chat_drawer
+from aae_app.components.cookie_consent import cookie_consent
+from aae_app.i18n import t
+from aae_app.state.auth import AccountOption, AuthState
+from aae_app.state.shell import ShellState
+from backend.config import get_settings
 
 SIDEBAR_WIDTH = "240px"
 # Responsive values per breakpoint (initial, sm, md): the sidebar gives way to a menu below md.
 DESKTOP_ONLY = ["none", "none", "flex"]
 MOBILE_ONLY = ["flex", "flex", "none"]
+WIDE_ONLY = ["none", "none", "none", "flex"]
 PAGE_PADDING = ["16px", "20px", "32px"]
 
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    key: str
     route: str
     icon: str
 
 
 NAV_ITEMS = (
-    NavItem("Dashboard", "/", "layout-dashboard"),
-    NavItem("Creatives", "/creatives", "images"),
-    NavItem("Reports", "/reports", "chart-column"),
-    NavItem("Landing pages", "/landing-pages", "panels-top-left"),
-    NavItem("Campaigns", "/campaigns", "megaphone"),
-    NavItem("Billing", "/billing", "credit-card"),
-    NavItem("Settings", "/settings", "settings"),
+    NavItem("nav.dashboard", "/", "layout-dashboard"),
+    NavItem("nav.creatives", "/creatives", "images"),
+    NavItem("nav.reports", "/reports", "chart-column"),
+    NavItem("nav.landing_pages", "/landing-pages", "panels-top-left"),
+    NavItem("nav.campaigns", "/campaigns", "megaphone"),
+    NavItem("nav.billing", "/billing", "credit-card"),
+    NavItem("nav.settings", "/settings", "settings"),
+    NavItem("nav.notifications", "/notifications", "bell"),
 )
+ROUTE_TITLES = {item.route: item.key for item in NAV_ITEMS}
 
 
 def brand() -> rx.Component:
@@ -43,7 +58,7 @@ def brand() -> rx.Component:
         ),
         rx.vstack(
             rx.text("AAE", weight="bold", size="3", line_height="1"),
-            rx.text("Automated Ad Engine", size="1", color_scheme="gray", line_height="1"),
+            rx.text(t("shell.product_name"), size="1", color_scheme="gray", line_height="1"),
             spacing="1",
         ),
         align="center",
@@ -57,7 +72,11 @@ def nav_link(item: NavItem, active: bool) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon(item.icon, size=18),
-            rx.text(item.label, size="2", weight="medium" if active else "regular"),
+            rx.text(t(item.key), size="2", weight="medium" if active else "regular"),
+            rx.spacer(),
+            rx.cond(AuthState.unread_count > 0,
+                    rx.badge(AuthState.unread_badge, color_scheme="red", variant="solid", radius="full", size="1"),
+                    rx.fragment()) if item.route == "/notifications" else rx.fragment(),
             align="center",
             spacing="3",
             padding_x="12px",
@@ -73,6 +92,7 @@ def nav_link(item: NavItem, active: bool) -> rx.Component:
         underline="none",
         width="100%",
         aria_current="page" if active else None,
+        class_name="nav-link",
     )
 
 
@@ -84,9 +104,12 @@ def sidebar(active_route: str) -> rx.Component:
             spacing="1",
             width="100%",
             padding_x="8px",
+            as_="nav",
+            aria_label=t("shell.navigation"),
         ),
         rx.spacer(),
-        rx.text("Sandbox data · development", size="1", color_scheme="gray", padding="16px"),
+        rx.text(t("shell.sandbox_note"), size="1", color_scheme="gray", padding="16px")
+        if not get_settings().is_production else rx.fragment(),
         width=SIDEBAR_WIDTH,
         min_width=SIDEBAR_WIDTH,
         height="100vh",
@@ -104,10 +127,10 @@ def mobile_menu(active_route: str) -> rx.Component:
         rx.menu.root(
             rx.menu.trigger(
                 rx.icon_button(rx.icon("menu", size=18), variant="ghost", color_scheme="gray", size="2",
-                               aria_label="Open navigation"),
+                               aria_label=t("shell.open_navigation")),
             ),
             rx.menu.content(
-                *[rx.menu.item(rx.hstack(rx.icon(item.icon, size=16), rx.text(item.label), spacing="2",
+                *[rx.menu.item(rx.hstack(rx.icon(item.icon, size=16), rx.text(t(item.key)), spacing="2",
                                          align="center"),
                                on_click=rx.redirect(item.route),
                                color_scheme="indigo" if item.route == active_route else "gray")
@@ -118,12 +141,39 @@ def mobile_menu(active_route: str) -> rx.Component:
     )
 
 
+def account_item(account: AccountOption) -> rx.Component:
+    return rx.select.item(account.name, value=account.id)
+
+
+def account_switcher() -> rx.Component:
+    return rx.cond(
+        AuthState.accounts.length() > 0,
+        rx.select.root(
+            rx.select.trigger(placeholder=t("shell.choose_account"), variant="soft", color_scheme="gray",
+                              max_width=["140px", "200px", "240px"], id="account-switcher",
+                              aria_label=t("shell.active_account")),
+            rx.select.content(
+                rx.select.group(
+                    rx.select.label(t("shell.active_account")),
+                    rx.foreach(AuthState.accounts, account_item),
+                ),
+                position="popper",
+            ),
+            value=AuthState.active_account_id,
+            on_change=AuthState.select_account,
+            size="2",
+        ),
+        rx.link(rx.button(rx.icon("plug", size=14), t("shell.connect_account"), size="2", variant="soft"),
+                href="/settings?tab=accounts", id="connect-account-link", display=DESKTOP_ONLY),
+    )
+
+
 def balance_chip() -> rx.Component:
     return rx.link(
         rx.badge(
             rx.icon("wallet", size=14),
             rx.text(AuthState.balance.total, id="topbar-balance"),
-            rx.text("credits", color_scheme="gray", display=DESKTOP_ONLY),
+            rx.text(t("common.credits"), color_scheme="gray", display=WIDE_ONLY),
             size="2",
             variant="soft",
             color_scheme=rx.cond(AuthState.balance.low, "amber", "indigo"),
@@ -132,43 +182,86 @@ def balance_chip() -> rx.Component:
         ),
         href="/billing",
         underline="none",
+        aria_label=t("shell.balance"),
+    )
+
+
+def notification_bell() -> rx.Component:
+    return rx.link(
+        rx.box(
+            rx.icon_button(rx.icon("bell", size=18), variant="ghost", color_scheme="gray", size="2",
+                           aria_label=t("shell.notifications"), tab_index=-1),
+            rx.cond(
+                AuthState.unread_count > 0,
+                rx.badge(AuthState.unread_badge, color_scheme="red", variant="solid", radius="full", size="1",
+                         position="absolute", top="-6px", right="-10px", id="unread-count",
+                         pointer_events="none"),
+                rx.fragment(),
+            ),
+            position="relative",
+        ),
+        href="/notifications",
+        id="notification-bell",
+        aria_label=t("shell.notifications"),
+    )
+
+
+def chat_toggle() -> rx.Component:
+    return rx.tooltip(
+        rx.icon_button(rx.icon("message-circle", size=18), variant=rx.cond(ShellState.chat_open, "soft", "ghost"),
+                       color_scheme="indigo", size="2", on_click=ShellState.toggle_chat, id="chat-toggle",
+                       aria_label=t("shell.open_assistant"), aria_expanded=rx.cond(ShellState.chat_open, "true",
+                                                                                    "false")),
+        content=t("shell.open_assistant"),
     )
 
 
 def user_menu() -> rx.Component:
-    return rx.hstack(
-        rx.avatar(fallback=AuthState.initials, size="2", radius="full", color_scheme="indigo"),
-        rx.vstack(
-            rx.text(AuthState.user_name, size="2", weight="medium", id="topbar-user", line_height="1.2"),
-            rx.text(AuthState.user_email, size="1", color_scheme="gray", line_height="1.2"),
-            spacing="0",
-            display=DESKTOP_ONLY,
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.avatar(fallback=AuthState.initials, size="2", radius="full", color_scheme="indigo"),
+                rx.vstack(
+                    rx.text(AuthState.user_name, size="2", weight="medium", id="topbar-user", line_height="1.2"),
+                    rx.text(AuthState.user_email, size="1", color_scheme="gray", line_height="1.2"),
+                    spacing="0", align="start", display=WIDE_ONLY,
+                ),
+                rx.icon("chevron-down", size=14, color=rx.color("gray", 10)),
+                variant="ghost", color_scheme="gray", size="2", id="user-menu", height="auto", padding="4px",
+                aria_label=t("shell.account_menu"),
+            ),
         ),
-        align="center",
-        spacing="2",
+        rx.menu.content(
+            rx.box(rx.text(AuthState.user_name, size="2", weight="medium"),
+                   rx.text(AuthState.user_email, size="1", color_scheme="gray"), padding="8px 12px"),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("user-round", size=14), t("shell.profile_settings"),
+                         on_click=rx.redirect("/settings"), id="menu-settings"),
+            rx.menu.item(rx.icon("languages", size=14), t("shell.switch_language"),
+                         on_click=AuthState.toggle_language, id="menu-language"),
+            rx.menu.separator(),
+            rx.menu.item(rx.icon("log-out", size=14), t("shell.sign_out"), on_click=AuthState.sign_out,
+                         color_scheme="red", id="sign-out"),
+            align="end",
+            min_width="220px",
+        ),
     )
 
 
-def sign_out_button() -> rx.Component:
-    return native_form(
-        rx.button(rx.icon("log-out", size=16), rx.text("Sign out", display=DESKTOP_ONLY), type="submit",
-                  variant="soft", color_scheme="gray", size="2", id="sign-out", aria_label="Sign out"),
-        action="/api/v1/auth/logout",
-    )
-
-
-def top_bar(title: str, active_route: str) -> rx.Component:
+def top_bar(title: Any, active_route: str) -> rx.Component:
     return rx.hstack(
         mobile_menu(active_route),
-        rx.heading(title, size="5", weight="bold"),
+        rx.heading(title, size="5", weight="bold", id="page-title", white_space="nowrap"),
         rx.spacer(),
+        account_switcher(),
         balance_chip(),
+        notification_bell(),
+        chat_toggle(),
+        rx.color_mode.button(size="2", variant="ghost", color_scheme="gray", id="color-mode"),
         rx.separator(orientation="vertical", size="2", display=DESKTOP_ONLY),
         user_menu(),
-        rx.color_mode.button(size="2", variant="ghost", color_scheme="gray"),
-        sign_out_button(),
         align="center",
-        spacing=rx.breakpoints(initial="2", md="4"),
+        spacing=rx.breakpoints(initial="2", md="3"),
         padding_x=PAGE_PADDING,
         height="64px",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
@@ -180,47 +273,32 @@ def top_bar(title: str, active_route: str) -> rx.Component:
     )
 
 
-def low_balance_banner() -> rx.Component:
-    """Property 33: below the warning threshold the balance warning is always in view."""
-    return rx.cond(
-        AuthState.balance.low,
-        rx.callout.root(
-            rx.callout.icon(rx.icon("triangle-alert", size=16)),
-            rx.callout.text(
-                "Your credit balance is low (",
-                rx.text.strong(AuthState.balance.total),
-                " credits). Top up to keep campaigns and AI tools running. ",
-                rx.link("Go to billing", href="/billing", weight="medium"),
-            ),
-            color_scheme=rx.cond(AuthState.balance.critical, "red", "amber"),
-            role="alert",
-            id="low-balance-banner",
-            margin_x=PAGE_PADDING,
-            margin_top="20px",
-        ),
-    )
-
-
 def loading_screen() -> rx.Component:
     return rx.center(rx.spinner(size="3"), height="100vh", width="100%")
 
 
 def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Component:
-    return rx.cond(
-        AuthState.signed_in,
-        rx.hstack(
-            sidebar(active_route),
-            rx.vstack(
-                top_bar(title, active_route),
-                low_balance_banner(),
-                rx.box(content, padding=PAGE_PADDING, width="100%", max_width="1200px"),
+    heading = t(ROUTE_TITLES[active_route]) if active_route in ROUTE_TITLES else title
+    return rx.fragment(
+        rx.cond(
+            AuthState.signed_in,
+            rx.hstack(
+                sidebar(active_route),
+                rx.vstack(
+                    top_bar(heading, active_route),
+                    shell_banners(PAGE_PADDING),
+                    rx.box(content, padding=PAGE_PADDING, width="100%", max_width="1280px", margin_x="auto"),
+                    spacing="0",
+                    width="100%",
+                    min_width="0",
+                    min_height="100vh",
+                ),
                 spacing="0",
                 width="100%",
-                min_height="100vh",
+                align="start",
             ),
-            spacing="0",
-            width="100%",
-            align="start",
+            loading_screen(),
         ),
-        loading_screen(),
+        chat_drawer(),
+        cookie_consent(),
     )

@@ -47,3 +47,7 @@ def t(key: str) -> Any:
     from aae_app.state.auth import AuthState
 
     return AuthState.texts[key]
+
+
+# The shared and page texts (registered on import; modules elsewhere register their own).
+from aae_app.i18n import billing, common, dashboard, notifications, settings  # noqa: E402, F401

@@ -1,20 +1,24 @@
-"""/login: the dev sign-in form (and a note when Google sign-in is configured)."""
+"""/login: "Continue with Google" when configured, the dev sign-in form in the embedded shape."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from aae_app.components.cookie_consent import cookie_consent
 from aae_app.components.forms import native_form
+from aae_app.i18n import t
+from aae_app.state.auth import AuthState
 from aae_app.state.login import LoginState
 
 DEV_LOGIN_ENDPOINT = "/api/v1/auth/dev-login"
+GOOGLE_LOGIN_ENDPOINT = "/api/v1/auth/oauth/google"
 
 
-def field(label: str, *, name: str, type_: str, placeholder: str, default: str = "",
+def field(label_key: str, *, name: str, type_: str, placeholder_key: str, default: str = "",
           required: bool = True) -> rx.Component:
     return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", html_for=f"login-{name}"),
-        rx.input(name=name, id=f"login-{name}", type=type_, placeholder=placeholder, default_value=default,
+        rx.text(t(label_key), as_="label", size="2", weight="medium", html_for=f"login-{name}"),
+        rx.input(name=name, id=f"login-{name}", type=type_, placeholder=t(placeholder_key), default_value=default,
                  required=required, size="3", width="100%", max_length=255),
         spacing="1",
         width="100%",
@@ -24,11 +28,12 @@ def field(label: str, *, name: str, type_: str, placeholder: str, default: str =
 def dev_login_form() -> rx.Component:
     return native_form(
         rx.vstack(
-            field("Email", name="email", type_="email", placeholder="you@company.com", default="demo@aae.local"),
-            field("Display name", name="display_name", type_="text", placeholder="Your name",
-                  default="Demo Marketer", required=False),
+            field("login.email", name="email", type_="email", placeholder_key="login.email_placeholder",
+                  default="demo@aae.local"),
+            field("login.display_name", name="display_name", type_="text",
+                  placeholder_key="login.display_name_placeholder", default="Demo Marketer", required=False),
             rx.el.input(type="hidden", name="next", value=LoginState.next_path),
-            rx.button("Sign in", rx.icon("arrow-right", size=16), type="submit", size="3", width="100%",
+            rx.button(t("login.sign_in"), rx.icon("arrow-right", size=16), type="submit", size="3", width="100%",
                       id="dev-login-submit"),
             spacing="4",
             width="100%",
@@ -39,17 +44,41 @@ def dev_login_form() -> rx.Component:
     )
 
 
-def google_note() -> rx.Component:
-    return rx.callout(
-        "Google sign-in is configured for this installation and will appear here.",
-        icon="info", color_scheme="indigo", variant="surface", size="1", width="100%",
+def google_button() -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon("log-in", size=16), t("login.google"), size="3", width="100%", variant="outline",
+                  color_scheme="gray", id="google-login"),
+        href=f"{GOOGLE_LOGIN_ENDPOINT}?next={LoginState.next_path}",
+        reload_document=True,
+        width="100%",
     )
 
 
 def dev_login_unavailable() -> rx.Component:
-    return rx.callout(
-        "Dev login is disabled on this installation.",
-        icon="lock", color_scheme="gray", variant="surface", size="1", width="100%",
+    return rx.callout(t("login.dev_disabled"), icon="lock", color_scheme="gray", variant="surface", size="1",
+                      width="100%")
+
+
+def login_error() -> rx.Component:
+    return rx.cond(
+        LoginState.error != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("circle-alert", size=16)),
+            rx.callout.text(t("login.failed"), " (", LoginState.error, ")"),
+            color_scheme="red", size="1", width="100%", id="login-error",
+        ),
+        rx.fragment(),
+    )
+
+
+def language_switch() -> rx.Component:
+    return rx.segmented_control.root(
+        rx.segmented_control.item("English", value="en"),
+        rx.segmented_control.item("中文", value="zh"),
+        value=AuthState.language,
+        on_change=AuthState.set_language,
+        size="1",
+        id="login-language",
     )
 
 
@@ -62,19 +91,22 @@ def login_card() -> rx.Component:
                 background="linear-gradient(135deg, var(--indigo-9), var(--violet-9))",
             ),
             rx.vstack(
-                rx.heading("Sign in to AAE", size="6", align="center"),
-                rx.text("Your ads, creatives and campaigns in one place.", color_scheme="gray", size="2",
-                        align="center"),
+                rx.heading(t("login.title"), size="6", align="center"),
+                rx.text(t("login.subtitle"), color_scheme="gray", size="2", align="center"),
                 spacing="1",
                 align="center",
             ),
-            rx.cond(LoginState.google_login_enabled, google_note()),
+            login_error(),
+            rx.cond(LoginState.google_login_enabled, google_button()),
+            rx.cond(LoginState.google_login_enabled & LoginState.dev_login_allowed,
+                    rx.hstack(rx.separator(size="4"), rx.text(t("login.or"), size="1", color_scheme="gray"),
+                              rx.separator(size="4"), align="center", width="100%")),
             rx.cond(
                 LoginState.dev_login_allowed,
                 rx.vstack(
                     rx.hstack(
-                        rx.badge("Dev login", color_scheme="amber", variant="soft", radius="full"),
-                        rx.text("Development sign-in without a password", size="1", color_scheme="gray"),
+                        rx.badge(t("login.dev_badge"), color_scheme="amber", variant="soft", radius="full"),
+                        rx.text(t("login.dev_hint"), size="1", color_scheme="gray"),
                         align="center",
                         spacing="2",
                     ),
@@ -82,7 +114,7 @@ def login_card() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
-                dev_login_unavailable(),
+                rx.cond(LoginState.google_login_enabled, rx.fragment(), dev_login_unavailable()),
             ),
             spacing="5",
             align="center",
@@ -96,16 +128,21 @@ def login_card() -> rx.Component:
 
 @rx.page(route="/login", title="Sign in · AAE", on_load=LoginState.load)
 def login() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            login_card(),
-            rx.text("AAE Web Platform · Automated Ad Engine", size="1", color_scheme="gray"),
-            align="center",
-            spacing="4",
+    return rx.fragment(
+        rx.center(
+            rx.vstack(
+                rx.hstack(language_switch(), rx.color_mode.button(size="1", variant="ghost", color_scheme="gray"),
+                          width="100%", max_width="420px", justify="end", align="center", spacing="2"),
+                login_card(),
+                rx.text(t("login.footer"), size="1", color_scheme="gray"),
+                align="center",
+                spacing="4",
+                width="100%",
+                padding="16px",
+            ),
+            min_height="100vh",
             width="100%",
-            padding="16px",
+            background=f"radial-gradient(circle at 30% 20%, {rx.color('indigo', 3)}, {rx.color('gray', 2)} 60%)",
         ),
-        min_height="100vh",
-        width="100%",
-        background=f"radial-gradient(circle at 30% 20%, {rx.color('indigo', 3)}, {rx.color('gray', 2)} 60%)",
+        cookie_consent(),
     )

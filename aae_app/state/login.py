@@ -13,6 +13,7 @@ class LoginState(AuthState):
     next_path: str = "/"
     dev_login_allowed: bool = True
     google_login_enabled: bool = False
+    error: str = ""  # the reason a Google sign-in came back with (?error=...)
 
     @rx.event
     def load(self):
@@ -20,6 +21,7 @@ class LoginState(AuthState):
         self.dev_login_allowed = settings.dev_login_allowed
         self.google_login_enabled = settings.google_login_enabled
         self.next_path = safe_next(self.router.url.query_parameters.get("next"))
+        self.error = self.router.url.query_parameters.get("error", "")[:100]
         if self.access_token() and self.load_user():
             return rx.redirect(self.next_path)
         self.sign_out_locally()

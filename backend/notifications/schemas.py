@@ -43,6 +43,8 @@ class NotificationCategory(StrEnum):
     PRIVACY = "privacy"
     JOBS = "jobs"
     SYSTEM = "system"
+    # Optimization ideas from the AI agent; the dashboard lists the unread ones.
+    SUGGESTIONS = "suggestions"
 
 
 # Email for a non-urgent notification whose category the user has not set: important yes, general no.

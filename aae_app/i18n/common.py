@@ -1,0 +1,111 @@
+"""Shared texts: navigation, the shell, common buttons, errors, banners, sign-in, platforms."""
+
+from __future__ import annotations
+
+from aae_app.i18n import register
+
+register({
+    # Navigation (the top bar's heading uses these too).
+    "nav.dashboard": ("Dashboard", "仪表盘"),
+    "nav.creatives": ("Creatives", "创意素材"),
+    "nav.reports": ("Reports", "报表"),
+    "nav.landing_pages": ("Landing pages", "落地页"),
+    "nav.campaigns": ("Campaigns", "广告活动"),
+    "nav.billing": ("Billing", "账单"),
+    "nav.settings": ("Settings", "设置"),
+    "nav.notifications": ("Notifications", "通知"),
+    # Shell.
+    "shell.product_name": ("Automated Ad Engine", "自动化广告引擎"),
+    "shell.navigation": ("Main navigation", "主导航"),
+    "shell.open_navigation": ("Open navigation", "打开导航"),
+    "shell.sandbox_note": ("Sandbox data · development", "沙盒数据 · 开发环境"),
+    "shell.choose_account": ("Choose an ad account", "选择广告账户"),
+    "shell.active_account": ("Active ad account", "当前广告账户"),
+    "shell.connect_account": ("Connect an ad account", "连接广告账户"),
+    "shell.account_switched": ("Now working in {name}", "已切换到 {name}"),
+    "shell.balance": ("Credit balance", "积分余额"),
+    "shell.notifications": ("Notifications", "通知"),
+    "shell.open_assistant": ("AI assistant", "AI 助手"),
+    "shell.account_menu": ("Account menu", "账户菜单"),
+    "shell.profile_settings": ("Profile & settings", "个人资料与设置"),
+    "shell.switch_language": ("切换到中文", "Switch to English"),
+    "shell.sign_out": ("Sign out", "退出登录"),
+    # Common words and buttons.
+    "common.save": ("Save changes", "保存更改"),
+    "common.cancel": ("Cancel", "取消"),
+    "common.delete": ("Delete", "删除"),
+    "common.confirm": ("Confirm", "确认"),
+    "common.close": ("Close", "关闭"),
+    "common.copy": ("Copy", "复制"),
+    "common.done": ("Done", "完成"),
+    "common.open": ("Open", "打开"),
+    "common.retry": ("Try again", "重试"),
+    "common.loading": ("Loading…", "加载中…"),
+    "common.load_failed": ("Could not load this.", "加载失败。"),
+    "common.nothing_here": ("Nothing here yet", "暂无内容"),
+    "common.previous": ("Previous", "上一页"),
+    "common.next": ("Next", "下一页"),
+    "common.range_of": ("{first}–{last} of {total}", "第 {first}–{last} 条，共 {total} 条"),
+    "common.credits": ("credits", "积分"),
+    # Errors: a toast title per code; the service's message and the code follow.
+    "errors.generic": ("Something went wrong", "出错了"),
+    "errors.code": ("Error code {code}", "错误代码 {code}"),
+    "errors.code_prefix": ("Error code", "错误代码"),
+    "errors.1002": ("Please sign in again", "请重新登录"),
+    "errors.1004": ("Not allowed", "没有权限"),
+    "errors.1029": ("Too many requests", "请求过于频繁"),
+    "errors.4000": ("Please check your input", "请检查输入内容"),
+    "errors.4009": ("Not possible right now", "当前无法执行此操作"),
+    "errors.5000": ("Not found", "未找到"),
+    "errors.5002": ("Something went wrong on our side", "服务器出错"),
+    "errors.5003": ("File storage is unavailable", "文件存储不可用"),
+    "errors.6000": ("No ad account connected", "尚未连接广告账户"),
+    "errors.6001": ("The ad account needs reconnecting", "广告账户需要重新连接"),
+    "errors.6011": ("Not enough credits", "积分不足"),
+    "errors.6020": ("The ad platform returned an error", "广告平台返回错误"),
+    "errors.6021": ("The ad platform is unavailable", "广告平台暂不可用"),
+    "errors.6030": ("Checkout could not start", "无法发起支付"),
+    # Banners.
+    "banner.low_balance_title": ("Low credit balance.", "积分余额不足。"),
+    "banner.low_balance_prefix": ("You have", "您仅剩"),
+    "banner.low_balance_suffix": ("credits left; paid AI tools stop when they run out.",
+                                  "积分，用完后付费 AI 功能将停止。"),
+    "banner.recharge": ("Recharge", "充值"),
+    "banner.reconnect_text": ("lost its connection: its token expired or could not be refreshed, so automated "
+                              "operations are paused.", "连接已失效：令牌已过期或无法刷新，自动化操作已暂停。"),
+    "banner.reconnect": ("Reconnect", "重新连接"),
+    # Cookie consent.
+    "cookies.title": ("Cookies on AAE", "Cookie 使用说明"),
+    "cookies.text": ("We use essential cookies to keep you signed in. With your permission we also remember "
+                     "display preferences on this device. No advertising or tracking cookies.",
+                     "我们使用必要的 Cookie 来保持您的登录状态。经您允许，我们还会在本设备上记住显示偏好。"
+                     "我们不使用任何广告或跟踪 Cookie。"),
+    "cookies.accept_all": ("Accept all", "全部接受"),
+    "cookies.essential_only": ("Essential only", "仅必要 Cookie"),
+    # Chat drawer slot.
+    "chat.title": ("AI assistant", "AI 助手"),
+    "chat.getting_ready": ("The assistant is getting ready", "助手正在准备中"),
+    "chat.getting_ready_hint": ("Soon you can ask it to analyse your campaigns, write ad copy and build landing "
+                                "pages, right here on every page.",
+                                "很快您就可以在任意页面让它分析广告活动、撰写广告文案和制作落地页。"),
+    # Ad platforms.
+    "platform.sandbox": ("Sandbox", "沙盒"),
+    "platform.meta": ("Meta", "Meta"),
+    "platform.tiktok": ("TikTok", "TikTok"),
+    "platform.google": ("Google Ads", "Google Ads"),
+    # Sign-in page.
+    "login.title": ("Sign in to AAE", "登录 AAE"),
+    "login.subtitle": ("Your ads, creatives and campaigns in one place.", "广告、素材与投放，一站管理。"),
+    "login.email": ("Email", "邮箱"),
+    "login.email_placeholder": ("you@company.com", "you@company.com"),
+    "login.display_name": ("Display name", "显示名称"),
+    "login.display_name_placeholder": ("Your name", "您的名字"),
+    "login.sign_in": ("Sign in", "登录"),
+    "login.google": ("Continue with Google", "使用 Google 账号继续"),
+    "login.or": ("or", "或"),
+    "login.dev_badge": ("Dev login", "开发登录"),
+    "login.dev_hint": ("Development sign-in without a password", "无需密码的开发环境登录"),
+    "login.dev_disabled": ("Dev login is disabled on this installation.", "此环境已禁用开发登录。"),
+    "login.failed": ("Sign-in did not complete", "登录未完成"),
+    "login.footer": ("AAE Web Platform · Automated Ad Engine", "AAE 网页平台 · 自动化广告引擎"),
+})
