@@ -74,7 +74,8 @@ def package_card(package: PackageOption, *, on_buy: Any, busy: rx.Var[str]) -> r
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.text(package.name, weight="bold", size="3"),
+                rx.text(rx.cond(package.name_key != "", AuthState.texts[package.name_key], package.name),
+                        weight="bold", size="3"),
                 rx.spacer(),
                 rx.cond(package.popular, rx.badge(t("billing.popular"), color_scheme="indigo", radius="full"),
                         rx.fragment()),

@@ -97,28 +97,29 @@ def nav_link(item: NavItem, active: bool) -> rx.Component:
 
 
 def sidebar(active_route: str) -> rx.Component:
+    return rx.box(sidebar_content(active_route), width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, align_self="stretch",
+                  border_right=f"1px solid {rx.color('gray', 5)}", background=rx.color("gray", 2),
+                  display=DESKTOP_ONLY)
+
+
+def sidebar_content(active_route: str) -> rx.Component:
     return rx.vstack(
         brand(),
-        rx.vstack(
-            *[nav_link(item, item.route == active_route) for item in NAV_ITEMS],
-            spacing="1",
+        rx.el.nav(
+            rx.vstack(*[nav_link(item, item.route == active_route) for item in NAV_ITEMS], spacing="1",
+                      width="100%"),
+            aria_label=t("shell.navigation"),
             width="100%",
             padding_x="8px",
-            as_="nav",
-            aria_label=t("shell.navigation"),
         ),
         rx.spacer(),
         rx.text(t("shell.sandbox_note"), size="1", color_scheme="gray", padding="16px")
         if not get_settings().is_production else rx.fragment(),
-        width=SIDEBAR_WIDTH,
-        min_width=SIDEBAR_WIDTH,
+        width="100%",
         height="100vh",
         position="sticky",
         top="0",
-        border_right=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 2),
         spacing="0",
-        display=DESKTOP_ONLY,
     )
 
 

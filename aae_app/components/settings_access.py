@@ -84,11 +84,10 @@ def account_row(row: AccountRow) -> rx.Component:
 def accounts_section() -> rx.Component:
     connect = rx.hstack(
         rx.select.root(
-            rx.select.trigger(aria_label=t("settings.platform")),
+            rx.select.trigger(aria_label=t("settings.platform"), id="bind-platform"),
             rx.select.content(rx.foreach(AccessState.platforms,
                                          lambda p: rx.select.item(AuthState.texts[f"platform.{p}"], value=p))),
             value=AccessState.bind_platform, on_change=AccessState.set_bind_platform, size="2",
-            id="bind-platform",
         ),
         rx.button(rx.icon("plug", size=14), t("settings.connect"), on_click=AccessState.bind, id="bind-account"),
         spacing="2",

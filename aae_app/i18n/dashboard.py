@@ -6,13 +6,13 @@ from aae_app.i18n import register
 
 register({
     "dashboard.title": ("Dashboard", "仪表盘"),
-    "dashboard.welcome": ("Welcome back,", "欢迎回来，"),
+    "dashboard.welcome": ("Welcome back, {name}", "欢迎回来，{name}"),
     "dashboard.scope_active": ("Active account", "当前账户"),
     "dashboard.scope_all": ("All accounts", "全部账户"),
     "dashboard.updated": ("updated", "更新于"),
     "dashboard.kpi.spend": ("Spend", "花费"),
-    "dashboard.kpi.roas": ("ROAS", "广告支出回报率"),
-    "dashboard.kpi.cpa": ("CPA", "单次转化成本"),
+    "dashboard.kpi.roas": ("ROAS", "ROAS 回报率"),
+    "dashboard.kpi.cpa": ("CPA", "CPA 转化成本"),
     "dashboard.kpi.ctr": ("CTR", "点击率"),
     "dashboard.kpi.conversions": ("Conversions", "转化数"),
     "dashboard.revenue": ("Revenue", "收入"),

@@ -53,12 +53,11 @@ def packages_section() -> rx.Component:
 
 def type_filter() -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(aria_label=t("billing.filter_type"), min_width="160px"),
+        rx.select.trigger(aria_label=t("billing.filter_type"), min_width="160px", id="ledger-type-filter"),
         rx.select.content(*[rx.select.item(t(f"ledger.type.{kind}"), value=kind) for kind in LEDGER_TYPES]),
         value=BillingState.type_filter,
         on_change=BillingState.set_type_filter,
         size="2",
-        id="ledger-type-filter",
     )
 
 

@@ -44,8 +44,10 @@ def kpi_card(kpi: Kpi) -> rx.Component:
                     id=f"kpi-{kpi.metric}-today", class_name="kpi-today"),
             rx.hstack(
                 rx.badge(
-                    rx.match(kpi.trend, *[(k, rx.icon(v, size=12)) for k, v in TREND_ICONS.items()],
-                             rx.icon("minus", size=12)),
+                    rx.cond(kpi.change != "—",
+                            rx.match(kpi.trend, *[(k, rx.icon(v, size=12)) for k, v in TREND_ICONS.items()],
+                                     rx.icon("minus", size=12)),
+                            rx.fragment()),
                     rx.text(kpi.change, id=f"kpi-{kpi.metric}-change"),
                     color_scheme=kpi.tone, variant="soft", radius="full",
                 ),
@@ -231,7 +233,7 @@ def subtitle() -> rx.Component:
 @app_page("/", title="Dashboard", on_load=[DashboardState.load])
 def dashboard() -> rx.Component:
     return rx.vstack(
-        page_header(rx.fragment(t("dashboard.welcome"), " ", AuthState.first_name), subtitle(), scope_control()),
+        page_header(rx.text.span(DashboardState.welcome, id="welcome"), subtitle(), scope_control()),
         rx.cond(DashboardState.error != "", error_state(DashboardState.error, on_retry=DashboardState.load),
                 rx.fragment()),
         rx.cond(

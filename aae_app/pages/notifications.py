@@ -15,12 +15,12 @@ from aae_app.state.notifications import TYPE_FILTERS, NotificationRow, Notificat
 def filters() -> rx.Component:
     return rx.flex(
         rx.select.root(
-            rx.select.trigger(aria_label=t("notifications.filter_type"), min_width="160px"),
+            rx.select.trigger(aria_label=t("notifications.filter_type"), min_width="160px",
+                              id="notification-type-filter"),
             rx.select.content(*[rx.select.item(t(f"notifications.type.{kind}"), value=kind) for kind in TYPE_FILTERS]),
             value=NotificationsState.type_filter,
             on_change=NotificationsState.set_type_filter,
             size="2",
-            id="notification-type-filter",
         ),
         rx.text(
             rx.flex(

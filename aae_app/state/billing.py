@@ -43,13 +43,16 @@ def price_label(cents: int, currency: str) -> str:
 class PackageOption:
     id: str = ""
     name: str = ""
+    name_key: str = ""  # a translated name for the standard packages, else "" (show `name`)
     credits: str = ""
     price: str = ""
     popular: bool = False
 
     @classmethod
     def of(cls, package: billing.Package) -> PackageOption:
-        return cls(id=package.id, name=package.name, credits=f"{package.credits:,.0f}",
+        key = f"billing.package.{package.id}"
+        return cls(id=package.id, name=package.name, name_key=key if key in i18n.TABLE else "",
+                   credits=f"{package.credits:,.0f}",
                    price=price_label(package.price_cents, package.currency), popular=package.id == POPULAR_PACKAGE)
 
 

@@ -133,6 +133,10 @@ class DashboardState(AuthState):
     nothing_today: bool = False  # no delivery reported for today yet (but some yesterday)
 
     @rx.var
+    def welcome(self) -> str:
+        return self.tr("dashboard.welcome", name=self.first_name)
+
+    @rx.var
     def has_data(self) -> bool:
         return any(point["spend"] or point["conversions"] for point in self.trend)
 
