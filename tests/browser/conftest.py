@@ -2,6 +2,16 @@
 
 Run them in their own pytest invocation (sync Playwright and pytest-asyncio don't mix):
 `.venv/bin/pytest -q -p no:asyncio -m browser tests/browser`.
+
+The server inherits the environment, so two people can run the suite in one work tree at once
+by giving each run its own build and state directories and artifacts folder, e.g.
+`REFLEX_WEB_WORKDIR=/tmp/web-a REFLEX_STATES_WORKDIR=/tmp/states-a AAE_TEST_ARTIFACTS=/tmp/artifacts-a`
+(unset, they are `.web`, `.states` and `test-artifacts/`, as CI uses them).
+
+Fixtures: `app_server` (seeded database, running app), `page` (a fresh context that has already
+answered the cookie banner with "essential only", so it never covers what a test clicks),
+`first_visit_page` (no answer yet), `app_db` (a session on the app's database, committed on exit).
+Helpers: `sign_in(page, email=, name=)` through the dev login, `screenshot(page, name)`.
 """
 
 from __future__ import annotations
@@ -12,17 +22,21 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import contextlib
+
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlmodel import Session
 
 from backend.config import PROJECT_ROOT
+from backend.db import make_engine, unit_of_work
 
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+ARTIFACTS = Path(os.environ.get("AAE_TEST_ARTIFACTS") or PROJECT_ROOT / "test-artifacts")
 CHROMIUM = os.environ.get("AAE_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
@@ -61,12 +75,12 @@ def _app_env(database_url: str, public_url: str, storage_dir: Path) -> dict[str,
 @pytest.fixture(scope="session")
 def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """Seed the fresh test database, then serve the app on a free port until the session ends."""
-    ARTIFACTS.mkdir(exist_ok=True)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = _app_env(database_url, url, tmp_path_factory.mktemp("files"))
     subprocess.run([str(VENV_BIN / "python"), "-m", "backend.seed"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / "reflex-server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -120,18 +134,61 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+CONSENT_KEY = "aae_cookie_consent"
+
+
+def _new_page(browser: Browser, app_server: RunningApp, *, consent: str | None, **context_args) -> Page:
+    context = browser.new_context(base_url=app_server.url, viewport={"width": 1366, "height": 860}, **context_args)
+    context.set_default_timeout(20_000)
+    if consent is not None:
+        context.add_init_script(f"window.localStorage.setItem({CONSENT_KEY!r}, {consent!r})")
+    return context.new_page()
+
+
 @pytest.fixture()
 def page(browser: Browser, app_server: RunningApp) -> Iterator[Page]:
-    """A fresh browser context (no cookies) per test."""
-    context = browser.new_context(base_url=app_server.url, viewport={"width": 1366, "height": 860})
-    context.set_default_timeout(20_000)
-    new_page = context.new_page()
+    """A fresh browser context (no cookies) per test; the cookie banner already answered."""
+    new_page = _new_page(browser, app_server, consent="essential")
     yield new_page
-    context.close()
+    new_page.context.close()
+
+
+@pytest.fixture()
+def first_visit_page(browser: Browser, app_server: RunningApp) -> Iterator[Page]:
+    """A fresh context that has never answered the cookie banner."""
+    new_page = _new_page(browser, app_server, consent=None)
+    yield new_page
+    new_page.context.close()
+
+
+@pytest.fixture()
+def dark_page(browser: Browser, app_server: RunningApp) -> Iterator[Page]:
+    """Like `page`, with the system preference set to dark (the app follows it)."""
+    new_page = _new_page(browser, app_server, consent="essential", color_scheme="dark")
+    yield new_page
+    new_page.context.close()
+
+
+@pytest.fixture()
+def app_db(app_server: RunningApp) -> Iterator[Callable[[], contextlib.AbstractContextManager[Session]]]:
+    """`with app_db() as session:` a unit of work on the running app's database."""
+    engine = make_engine(app_server.database_url)
+    yield lambda: unit_of_work(engine)
+    engine.dispose()
+
+
+def sign_in(page: Page, *, email: str = "demo@aae.local", name: str = "Demo Marketer", path: str = "/login") -> None:
+    """Sign in through the dev login form (a new email registers a new user)."""
+    page.goto(path)
+    expect(page.locator("#dev-login-form")).to_be_visible()
+    page.fill("#login-email", email)
+    page.fill("#login-display_name", name)
+    page.click("#dev-login-submit")
+    expect(page.locator("#page-title")).to_be_visible()
 
 
 def screenshot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
