@@ -1,0 +1,1 @@
+"""Components of the marketer's library pages: creatives, reports, landing pages, campaigns."""
