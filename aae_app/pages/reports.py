@@ -1,17 +1,28 @@
-"""reports: a placeholder until the page is built."""
+"""/reports: metrics over a date range by level, with charts, a sortable table and CSV export."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from aae_app.components.placeholder import coming_later
+from aae_app.components.library.common import library_style, page_header
+from aae_app.components.library.reports_view import date_error, report_body, toolbar
+from aae_app.i18n import t
 from aae_app.pages.template import app_page
+from aae_app.state.reports import ReportsState
 
 
-@app_page("/reports", title="Reports")
+@app_page("/reports", title="Reports", on_load=[ReportsState.load])
 def reports() -> rx.Component:
-    return coming_later(
-        icon="chart-column", title="Reports",
-        description="Spend, clicks, conversions and ROAS across all your ad accounts.",
-        points=["Daily metrics for 90 days", "Per campaign, ad set and ad", "CSV export"],
+    return rx.vstack(
+        library_style(),
+        page_header(
+            "reports.title", "reports.subtitle",
+            rx.button(rx.icon("download", size=14), t("reports.download_csv"), on_click=ReportsState.download_csv,
+                      loading=ReportsState.exporting, disabled=ReportsState.rows.length() == 0, id="download-csv"),
+        ),
+        rx.card(toolbar(), width="100%"),
+        date_error(),
+        report_body(),
+        spacing="5",
+        width="100%",
     )
