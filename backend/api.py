@@ -84,6 +84,8 @@ def create_api() -> FastAPI:
     api.mount(GOOGLE_PREFIX, create_google_app())  # its session cookie wraps only these routes
 
     api.include_router(files_router, include_in_schema=False)  # file bytes, not part of the JSON API
+    from backend.chat.endpoints import router as chat_router  # WS /ws/chat
+    api.include_router(chat_router)
     mcp_server.mount(api)  # exactly /mcp (after the /mcp/v1 routes), never a prefix mount
     return api
 

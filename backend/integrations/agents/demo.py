@@ -106,8 +106,8 @@ class DemoAgent(Agent):
 # --- intents --------------------------------------------------------------------------------
 
 
-def _call(name: str, **arguments: Any) -> ToolCall:
-    return ToolCall(f"demo_{uuid.uuid4().hex[:12]}", name, arguments)
+def _call(tool: str, /, **arguments: Any) -> ToolCall:
+    return ToolCall(f"demo_{uuid.uuid4().hex[:12]}", tool, arguments)
 
 
 def _failed(result: ToolResult | None, zh: bool) -> str | None:

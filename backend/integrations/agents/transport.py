@@ -97,6 +97,7 @@ class WsprotoConnection:
         self._partial: list[str] = []
         self._partial_size = 0
         self._closed = False
+        self.close_code: int | None = None  # the peer's close code, once it closed
 
     async def handshake(self, host: str, target: str, headers: Mapping[str, str]) -> None:
         extra = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -161,6 +162,7 @@ class WsprotoConnection:
             elif isinstance(event, Ping):
                 self._send_quietly(event.response())
             elif isinstance(event, CloseConnection):
+                self.close_code = event.code
                 if self._ws.state is WsState.REMOTE_CLOSING:
                     self._send_quietly(event.response())
                 self._closed = True
