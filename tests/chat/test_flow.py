@@ -239,3 +239,18 @@ class TestMedia:
         [added] = [e for e in events if isinstance(e, MediaAdded)]
         assert added.media.key == own and "signature=" in added.media.url
         assert [m.key for m in events[-1].message.media] == [own]
+
+
+class TestSessions:
+    async def test_the_registry_keeps_one_session_per_key_and_reconnects_a_failed_one(self, member):
+        from backend.chat.sessions import SessionRegistry
+
+        registry = SessionRegistry()
+        first = await registry.open(member.id, "tab-1", agent_factory=lambda uid: ScriptedAgent(Final()))
+        assert await registry.open(member.id, "tab-1") is first
+        assert registry.get(member.id, "tab-2") is None
+        await first.agent.close()
+        assert (await registry.open(member.id, "tab-1")).status.state == "connected"
+        await registry.close(member.id, "tab-1")
+        assert registry.get(member.id, "tab-1") is None
+        assert first.status.state == "closed"
