@@ -1,7 +1,8 @@
 """Tool calls of one chat turn: propose → (approve | reject) → execute → audit.
 
 Every call runs through `backend.mcp.service.execute` (the one path with auth, validation,
-credit holds and idempotency), under the operation id `chat:<turn_id>:<n>`. A call that
+credit holds and idempotency); calls that change something run under the operation id
+`chat:<turn_id>:<n>`, so they are recorded and never run twice. A call that
 `policy.requires_approval` first shows its card as `awaiting_approval` and waits for
 `ToolRunner.decide(...)` (from the chat UI or /ws/chat); no answer within the approval
 timeout counts as a rejection. Approved calls are audited after they ran, with their outcome;
@@ -101,7 +102,9 @@ class ToolRunner:
         card.status = ToolStatus.RUNNING
         self._update(card)
         self._count += 1
-        execution = asyncio.ensure_future(asyncio.to_thread(self._execute, call, self._count))
+        # An operation id makes a change run once even if retried; reads need no such record.
+        operation_id = None if spec.read_only else f"chat:{self.turn_id}:{self._count}"
+        execution = asyncio.ensure_future(asyncio.to_thread(self._execute, call, operation_id))
         stopped = False
         while True:
             try:
@@ -116,10 +119,9 @@ class ToolRunner:
             raise asyncio.CancelledError
         return result
 
-    def _execute(self, call: ToolCall, index: int) -> ToolResult:
+    def _execute(self, call: ToolCall, operation_id: str | None) -> ToolResult:
         try:
-            done = mcp.execute(self.user_id, call.name, call.arguments,
-                               operation_id=f"chat:{self.turn_id}:{index}")
+            done = mcp.execute(self.user_id, call.name, call.arguments, operation_id=operation_id)
         except AppError as exc:
             return ToolResult(call.id, call.name, False, error=error_dict(exc))
         return ToolResult(call.id, call.name, True, data=done.data, credits_charged=done.credits_charged,
