@@ -24,6 +24,7 @@ from backend.models import LandingPage
 PAGE_SIZE = 100
 STATUS_FILTERS = ("all", "draft", "published", "archived")
 CONFIRMED_ACTIONS = ("unpublish", "archive", "delete")
+THUMBNAIL_MAX_CHARS = 40_000
 
 
 @dataclass
@@ -36,12 +37,15 @@ class PageRow:
     status: str = "draft"
     url: str = ""
     updated: str = ""
+    thumbnail_html: str = ""  # small pages only: the list's live thumbnail (sandboxed like the preview)
 
     @classmethod
     def of(cls, page: LandingPage) -> PageRow:
+        html = page.html_content or ""
         return cls(id=page.id or 0, name=page.name, product_url=page.product_url, template=page.template,
                    language=page.language, status=page.status, url=page.url or "",
-                   updated=page.updated_at.strftime("%Y-%m-%d %H:%M") if page.updated_at else "")
+                   updated=page.updated_at.strftime("%Y-%m-%d %H:%M") if page.updated_at else "",
+                   thumbnail_html=html if len(html) <= THUMBNAIL_MAX_CHARS else "")
 
 
 def valid_product_url(text: str) -> bool:

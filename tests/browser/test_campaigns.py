@@ -102,7 +102,7 @@ def test_create_sync_pause_resume_edit_delete(page: Page, app_server: RunningApp
     page.click("#campaign-save")
     expect(row).to_contain_text("USD 55.00")
     expect(row.locator(".campaign-sync")).to_have_text("Syncing")
-    capture(page, app_server, "campaigns", ready=".campaign-row", ready_zh="广告系列")
+    capture(page, app_server, "campaigns", ready=".campaign-row", ready_zh="广告活动")
 
     # Delete asks first.
     row.locator(".campaign-delete").click()

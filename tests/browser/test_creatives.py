@@ -6,6 +6,7 @@ light/dark and English/Chinese, database access).
 
 from __future__ import annotations
 
+import base64
 import re
 import struct
 import zlib
@@ -20,7 +21,7 @@ from sqlmodel import Session, select
 from backend.db import make_engine, unit_of_work
 from backend.models import Creative, CreativeStatus, User
 from backend.seed import DEMO_EMAIL, DEMO_NAME
-from tests.browser.conftest import RunningApp, screenshot
+from tests.browser.conftest import ARTIFACTS, RunningApp, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -59,8 +60,15 @@ def set_language(app: RunningApp, language: str) -> None:
         session.add(user)
 
 
+def settle(page: Page) -> None:
+    """Top of the page, no toast in front of the content."""
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 def capture(page: Page, app: RunningApp, name: str, *, ready: str, ready_zh: str | None = None) -> None:
     """Screenshots in light and dark, English and Chinese. `ready` is a selector shown when loaded."""
+    settle(page)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         expect(page.locator(ready).first).to_be_visible()
@@ -71,6 +79,7 @@ def capture(page: Page, app: RunningApp, name: str, *, ready: str, ready_zh: str
         page.reload()
         if ready_zh:
             expect(page.get_by_text(ready_zh).first).to_be_visible()
+        settle(page)
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             expect(page.locator(ready).first).to_be_visible()
@@ -90,6 +99,27 @@ def tiny_png(rgb: tuple[int, int, int] = (220, 38, 127), width: int = 96, height
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+# A real one-second WebM, recorded by the browser itself from an animated canvas.
+RECORD_WEBM = """async () => {
+  const canvas = Object.assign(document.createElement("canvas"), {width: 160, height: 120});
+  const g = canvas.getContext("2d");
+  const recorder = new MediaRecorder(canvas.captureStream(15), {mimeType: "video/webm"});
+  const parts = [];
+  recorder.ondataavailable = (e) => parts.push(e.data);
+  let frame = 0;
+  const timer = setInterval(() => {
+    g.fillStyle = `hsl(${(frame++ * 24) % 360}, 70%, 50%)`; g.fillRect(0, 0, 160, 120);
+  }, 66);
+  recorder.start();
+  await new Promise((r) => setTimeout(r, 1200));
+  const stopped = new Promise((r) => (recorder.onstop = r));
+  recorder.stop(); await stopped; clearInterval(timer);
+  const bytes = new Uint8Array(await new Blob(parts).arrayBuffer());
+  let text = ""; for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text);
+}"""
 
 
 # --- the creative library ------------------------------------------------------------------------
@@ -155,6 +185,24 @@ def test_upload_filter_edit_delete(page: Page, app_server: RunningApp):
     page.fill("#filter-score-min", "95")
     expect(page.locator("#creatives-empty")).to_be_visible()
     page.click("#clear-filters")
+
+    # A video: its card shows the first frame, the drawer plays it.
+    clip = base64.b64decode(page.evaluate(RECORD_WEBM))
+    page.set_input_files("#creative-upload input[type=file]",
+                         files=[{"name": "e2e-clip.webm", "mimeType": "video/webm", "buffer": clip}])
+    expect(page.locator(".upload-row").filter(has_text="e2e-clip.webm").locator(".upload-status")).to_have_text(
+        "Added to the library")
+    video_card = card(page, "e2e-clip.webm")
+    expect(video_card).to_contain_text("Video")
+    video_card.click()
+    expect(page.locator("#creative-preview-video")).to_be_visible()
+    page.wait_for_function("() => { const v = document.querySelector('#creative-preview-video');"
+                           " return v && v.readyState >= 2 && !v.paused && v.currentTime > 0; }")
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=15_000)
+    page.screenshot(path=str(ARTIFACTS / "creatives-video-drawer.png"))  # the viewport: the sheet is fixed
+    page.click("#creative-delete")
+    page.click("#creative-delete-dialog-confirm")
+    expect(video_card).to_have_count(0)
 
     # Delete asks first; then the row and its stored file are gone (Property 18).
     card(page, "e2e-launch.png").click()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from aae_app.components.library.common import confirm_dialog, empty_state, field, list_view, skeleton_rows, text_for
+from aae_app.components.library.common import confirm_dialog, empty_state, field, list_view, text_for
 from aae_app.i18n import t
 from aae_app.state.landing_pages import LandingPagesState, PageRow
 from backend.landing_pages.service import TEMPLATES
@@ -35,6 +35,7 @@ def row_actions(row: PageRow) -> rx.Component:
         rx.cond(row.status != "archived",
                 rx.button(rx.icon("pencil", size=14), t("landing.edit"), size="1", variant="soft",
                           on_click=s.edit(row.id), class_name="page-edit")),
+        rx.spacer(),
         rx.dropdown_menu.root(
             rx.dropdown_menu.trigger(rx.icon_button(rx.icon("ellipsis", size=16), size="1", variant="ghost",
                                                     color_scheme="gray", class_name="page-menu",
@@ -65,26 +66,52 @@ def row_actions(row: PageRow) -> rx.Component:
             ),
         ),
         spacing="2",
-        justify="end",
+        width="100%",
+        align="center",
     )
 
 
-def page_row(row: PageRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(rx.vstack(
-            rx.text(row.name, weight="medium", size="2", class_name="page-name"),
+def thumbnail(row: PageRow) -> rx.Component:
+    """The page itself at a quarter of its size, in the same script-less sandbox as the preview."""
+    return rx.box(
+        rx.cond(
+            row.thumbnail_html != "",
+            rx.el.iframe(src_doc=row.thumbnail_html, sandbox="", title=row.name, loading="lazy", tab_index=-1,
+                         style={"width": "400%", "height": "400%", "border": "0", "transform": "scale(0.25)",
+                                "transformOrigin": "0 0", "pointerEvents": "none", "background": "white"}),
+            rx.center(rx.icon("panels-top-left", size=28, color=rx.color("gray", 8)), height="100%"),
+        ),
+        position="relative", width="100%", aspect_ratio="16 / 10", overflow="hidden",
+        background=rx.color("gray", 3), border_bottom=f"1px solid {rx.color('gray', 5)}",
+    )
+
+
+def page_card(row: PageRow) -> rx.Component:
+    return rx.card(
+        rx.inset(thumbnail(row), side="top", pb="current"),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row.name, weight="medium", size="3", class_name="page-name", overflow="hidden",
+                        text_overflow="ellipsis", white_space="nowrap"),
+                rx.spacer(),
+                status_badge(row.status, class_name="page-status"),
+                width="100%", align="center",
+            ),
             rx.text(row.product_url, size="1", color_scheme="gray", overflow="hidden", text_overflow="ellipsis",
-                    white_space="nowrap", max_width="280px"),
-            spacing="0",
-        )),
-        rx.table.cell(rx.hstack(rx.text(text_for("landing.template.", row.template), size="2"),
-                                rx.badge(row.language, variant="outline", color_scheme="gray", size="1"),
-                                spacing="2", align="center")),
-        rx.table.cell(status_badge(row.status, class_name="page-status")),
-        rx.table.cell(public_link(row.url, class_name="page-url")),
-        rx.table.cell(rx.text(row.updated, size="1", color_scheme="gray", white_space="nowrap")),
-        rx.table.cell(row_actions(row)),
-        align="center",
+                    white_space="nowrap", width="100%"),
+            rx.hstack(
+                rx.badge(text_for("landing.template.", row.template), variant="surface", color_scheme="gray"),
+                rx.badge(text_for("landing.language.", row.language), variant="outline", color_scheme="gray"),
+                rx.text(row.updated, size="1", color_scheme="gray"),
+                spacing="2", align="center", wrap="wrap",
+            ),
+            public_link(row.url, class_name="page-url"),
+            rx.separator(size="4"),
+            row_actions(row),
+            spacing="2",
+            width="100%",
+            align="stretch",
+        ),
         class_name="page-row",
         custom_attrs={"data-id": row.id},
     )
@@ -92,18 +119,13 @@ def page_row(row: PageRow) -> rx.Component:
 
 def pages_table() -> rx.Component:
     s = LandingPagesState
-    table = rx.box(rx.table.root(
-        rx.table.header(rx.table.row(
-            *[rx.table.column_header_cell(t(f"landing.column.{c}")) for c in
-              ("name", "template", "status", "url", "updated")],
-            rx.table.column_header_cell(""),
-        )),
-        rx.table.body(rx.foreach(s.pages, page_row)),
-        variant="surface", width="100%", min_width="760px", id="pages-table",
-    ), overflow_x="auto", width="100%")
+    grid = rx.grid(rx.foreach(s.pages, page_card), columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                   spacing="4", width="100%", id="pages-grid")
     return list_view(
         loading=s.loading, error=s.error, empty=s.pages.length() == 0, on_retry=s.load,
-        loading_view=skeleton_rows(4, "56px"),
+        loading_view=rx.grid(*[rx.skeleton(rx.box(height="260px"), loading=True) for _ in range(3)],
+                             columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+                             class_name="loading-state"),
         empty_view=rx.cond(
             s.status_filter == "all",
             empty_state("panels-top-left", "landing.empty_title", "landing.empty_text",
@@ -111,7 +133,7 @@ def pages_table() -> rx.Component:
                         element_id="pages-empty"),
             empty_state("filter-x", "landing.no_match_title", "landing.no_match_text", element_id="pages-empty"),
         ),
-        content=table,
+        content=grid,
     )
 
 

@@ -5,7 +5,7 @@ from aae_app import i18n
 i18n.register({
     "reports.title": ("Reports", "数据报表"),
     "reports.subtitle": ("Performance of your campaigns, ad sets and ads over any period.",
-                         "查看任意时间段内广告系列、广告组和广告的表现。"),
+                         "查看任意时间段内广告活动、广告组和广告的表现。"),
     "reports.download_csv": ("Download CSV", "下载 CSV"),
     "reports.from": ("From", "开始日期"),
     "reports.to": ("To", "结束日期"),
@@ -14,7 +14,7 @@ i18n.register({
     "reports.preset.90": ("90 days", "90 天"),
     "reports.preset.custom": ("Custom", "自定义"),
     "reports.level": ("Level", "层级"),
-    "reports.level.campaign": ("Campaigns", "广告系列"),
+    "reports.level.campaign": ("Campaigns", "广告活动"),
     "reports.level.adset": ("Ad sets", "广告组"),
     "reports.level.ad": ("Ads", "广告"),
     "reports.view.entity": ("Totals", "汇总"),
