@@ -167,7 +167,7 @@ async def run(turns: int) -> None:
 
     with unit_of_work() as session:
         user = User(email="bench-chat@example.com", display_name="Bench", oauth_provider="bench", oauth_id="chat",
-                    gifted_credits=Decimal("1000000"), notification_preferences={})
+                    gifted_credits=Decimal(1000000), notification_preferences={})
         session.add(user)
         session.flush()
         user_id = user.id

@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
@@ -54,7 +54,7 @@ def socket_options() -> SocketOptions:
 
 
 @router.websocket("/ws/chat")
-async def chat_socket(websocket: WebSocket, options: SocketOptions = Depends(socket_options)) -> None:
+async def chat_socket(websocket: WebSocket, options: Annotated[SocketOptions, Depends(socket_options)]) -> None:
     await websocket.accept()
     socket = _Socket(websocket, options)
     try:

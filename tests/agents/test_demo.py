@@ -63,8 +63,8 @@ class TestIntents:
                                          gifted=f"{Decimal('100.00') - hold:,.2f}")
 
     @pytest.mark.parametrize("text, expected", [
-        ("How did we perform today?", "Today so far: spend 120.00, revenue 480.00, ROAS 4.00, CPA 20.00, "
-                                      "6 conversions."),
+        ("How did we perform today?", ("Today so far: spend 120.00, revenue 480.00, ROAS 4.00, CPA 20.00, "
+                                       "6 conversions.")),
         ("今天的表现怎么样", "今天：花费 120.00，收入 480.00，ROAS 4.00，CPA 20.00，转化 6 次。"),
     ])
     async def test_todays_performance(self, rich, text, expected):
@@ -122,10 +122,10 @@ class TestIntents:
         assert [e.call.name for e in events if isinstance(e, ToolCallUpdated)] == ["list_campaigns"] * 2
 
     @pytest.mark.parametrize("text, language, expected", [
-        ("Draft a landing page for https://shop.example.com/red-shoes", "en", 'Drafted landing page #{id} '
-         '"Red Shoes landing page" for https://shop.example.com/red-shoes; it cost 15.00 credits.'),
-        ("帮我为 https://shop.example.com/red-shoes 做一个落地页", "zh", "已创建落地页草稿 #{id}「Red Shoes landing page」，"
-         "花费 15.00 积分。"),
+        ("Draft a landing page for https://shop.example.com/red-shoes", "en", (
+            'Drafted landing page #{id} "Red Shoes landing page" for https://shop.example.com/red-shoes; '
+            "it cost 15.00 credits.")),
+        ("帮我为 https://shop.example.com/red-shoes 做一个落地页", "zh", "已创建落地页草稿 #{id}「Red Shoes landing page」，花费 15.00 积分。"),
     ])
     async def test_draft_a_landing_page(self, member, text, language, expected):
         answer, _, turn = await ask(member, text)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backend.chat import flow
 from backend.errors import ConnectionFailed, ConnectionTimeout, MessageQueueFull

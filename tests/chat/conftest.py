@@ -41,7 +41,7 @@ def member(committed_engine) -> Member:
 def new_campaign(member: Member, *, name: str = "Spring sale", status: str = "active") -> int:
     with unit_of_work() as session:
         campaign = campaigns.create(session, user_id=member.id, data=CampaignData(
-            ad_account_id=member.account_id, name=name, objective="sales", budget=Decimal("50")))
+            ad_account_id=member.account_id, name=name, objective="sales", budget=Decimal(50)))
         if status != "draft":
             campaigns.set_status(session, user_id=member.id, campaign_id=campaign.id, status=status)
         assert campaign.id is not None

@@ -181,7 +181,7 @@ class TestToolCalls:
         assert card.status == "failed"
         assert card.error["code"] == (code or "3002")
         assert agent.results[0].ok is False
-        assert balance(member) > Decimal("99")  # nothing but tokens charged
+        assert balance(member) > Decimal(99)  # nothing but tokens charged
 
 
 class TestStopAndErrors:

@@ -86,7 +86,7 @@ class TestFreshMediaUrls:
     def test_each_load_signs_a_new_url_and_only_the_key_is_stored(self, session, tmp_path):
         user = make_user(session)
         key = f"creatives/{user.id}/video.mp4"
-        user_row, assistant = service.start_turn(session, user_id=user.id, conversation_id="c-2", text="video please")
+        _, assistant = service.start_turn(session, user_id=user.id, conversation_id="c-2", text="video please")
         service.finish_turn(session, user_id=user.id, message_id=assistant.id, content="Here it is.",
                             status=MessageStatus.COMPLETE, tool_calls=[], credits_charged=Decimal("0.10"),
                             media=[{"kind": "video", "key": key, "mime_type": "video/mp4", "caption": None}])

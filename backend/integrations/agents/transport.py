@@ -13,6 +13,7 @@ ping frames are answered here but never relied on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import ssl
 from collections import deque
@@ -32,6 +33,7 @@ from wsproto.events import (
     Request,
     TextMessage,
 )
+from wsproto.utilities import LocalProtocolError
 
 from backend.errors import ConnectionFailed
 
@@ -170,7 +172,7 @@ class WsprotoConnection:
     def _send_quietly(self, event: Ping | CloseConnection | object) -> None:
         try:
             self._writer.write(self._ws.send(event))  # type: ignore[arg-type]
-        except Exception:  # the peer is gone; the next read reports it
+        except (OSError, RuntimeError, LocalProtocolError):  # the peer is gone; the next read reports it
             self._closed = True
 
     async def close(self, code: int = 1000) -> None:
@@ -178,10 +180,8 @@ class WsprotoConnection:
             self._send_quietly(CloseConnection(code=code))
         self._closed = True
         self.abort()
-        try:
+        with contextlib.suppress(OSError):  # closing a broken socket may fail; it is closed either way
             await self._writer.wait_closed()
-        except Exception:  # closing a broken socket may fail; it is closed either way
-            pass
 
     def abort(self) -> None:
         self._closed = True
