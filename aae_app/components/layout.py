@@ -26,6 +26,7 @@ SIDEBAR_WIDTH = "240px"
 DESKTOP_ONLY = ["none", "none", "flex"]
 MOBILE_ONLY = ["flex", "flex", "none"]
 WIDE_ONLY = ["none", "none", "none", "flex"]
+NOT_PHONE = ["none", "flex"]
 PAGE_PADDING = ["16px", "20px", "32px"]
 
 
@@ -151,7 +152,7 @@ def account_switcher() -> rx.Component:
         AuthState.accounts.length() > 0,
         rx.select.root(
             rx.select.trigger(placeholder=t("shell.choose_account"), variant="soft", color_scheme="gray",
-                              max_width=["140px", "200px", "240px"], id="account-switcher",
+                              max_width=["120px", "180px", "240px"], id="account-switcher",
                               aria_label=t("shell.active_account")),
             rx.select.content(
                 rx.select.group(
@@ -227,7 +228,7 @@ def user_menu() -> rx.Component:
                     rx.text(AuthState.user_email, size="1", color_scheme="gray", line_height="1.2"),
                     spacing="0", align="start", display=WIDE_ONLY,
                 ),
-                rx.icon("chevron-down", size=14, color=rx.color("gray", 10)),
+                rx.box(rx.icon("chevron-down", size=14, color=rx.color("gray", 10)), display=NOT_PHONE),
                 variant="ghost", color_scheme="gray", size="2", id="user-menu", height="auto", padding="4px",
                 aria_label=t("shell.account_menu"),
             ),
@@ -252,13 +253,15 @@ def user_menu() -> rx.Component:
 def top_bar(title: Any, active_route: str) -> rx.Component:
     return rx.hstack(
         mobile_menu(active_route),
-        rx.heading(title, size="5", weight="bold", id="page-title", white_space="nowrap"),
+        rx.heading(title, size="5", weight="bold", id="page-title", white_space="nowrap", overflow="hidden",
+                   text_overflow="ellipsis", min_width="0", display=NOT_PHONE),
         rx.spacer(),
         account_switcher(),
         balance_chip(),
         notification_bell(),
         chat_toggle(),
-        rx.color_mode.button(size="2", variant="ghost", color_scheme="gray", id="color-mode"),
+        rx.box(rx.color_mode.button(size="2", variant="ghost", color_scheme="gray", id="color-mode"),
+               display=NOT_PHONE),
         rx.separator(orientation="vertical", size="2", display=DESKTOP_ONLY),
         user_menu(),
         align="center",

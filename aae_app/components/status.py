@@ -160,16 +160,18 @@ def section(title: Any, description: Any, *children: rx.Component, action: rx.Co
             element_id: str | None = None) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.hstack(
+            rx.flex(
                 rx.vstack(
                     rx.heading(title, size="4"),
                     rx.text(description, size="2", color_scheme="gray") if description is not None else rx.fragment(),
                     spacing="1",
+                    flex="1",
                 ),
-                rx.spacer(),
                 action or rx.fragment(),
                 width="100%",
-                align="start",
+                align=rx.breakpoints(initial="stretch", sm="start"),
+                direction=rx.breakpoints(initial="column", sm="row"),
+                gap="12px",
             ),
             *children,
             spacing="4",

@@ -154,7 +154,7 @@ def settings() -> rx.Component:
         page_header(t("settings.title"), t("settings.subtitle")),
         rx.tabs.root(
             rx.tabs.list(*[rx.tabs.trigger(t(f"settings.tab.{name}"), value=name, id=f"tab-{name}")
-                           for name in TABS], size="2"),
+                           for name in TABS], size="2", overflow_x="auto", overflow_y="hidden"),
             *[rx.tabs.content(rx.box(TAB_CONTENT[name](), padding_top="20px"), value=name) for name in TABS],
             value=SettingsState.tab,
             on_change=SettingsState.set_tab,

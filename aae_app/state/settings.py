@@ -234,6 +234,7 @@ class SettingsState(AuthState):
         finally:
             async with self:
                 self._watching_export = False
+        return AuthState.refresh_shell  # the "export ready" notification raised the unread count
 
     # --- account deletion ----------------------------------------------------------------
 

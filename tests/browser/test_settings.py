@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -18,8 +19,11 @@ pytestmark = pytest.mark.browser
 
 
 def fresh_user(page: Page, prefix: str, path: str = "/settings") -> str:
+    """Sign in as a new user on `path`; a `?tab=` in it must have opened that tab."""
     email = f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
-    sign_in(page, email=email, name="Settings Tester", path=f"/login?next={path}")
+    sign_in(page, email=email, name="Settings Tester", path=f"/login?next={quote(path)}")
+    if "tab=" in path:
+        expect(page.locator(f"#tab-{path.split('tab=')[1]}")).to_have_attribute("data-state", "active")
     return email
 
 
