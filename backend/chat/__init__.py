@@ -6,6 +6,7 @@ Entry points for the Reflex chat state:
 
     from backend.chat import flow, service
     session = await flow.open_session(user_id)            # Property 13: connect, then session.status
+    async for status in session.watch_status(): ...        # (or sessions.open(user_id, tab_key): per tab)
     turn = await session.send(text, conversation_id=cid)   # InsufficientCredits (6011) before any model call
     async for event in turn.events(): ...                  # events.ChatEvent, each with .to_dict()
     flow.approve_tool_call(user_id, call_id); flow.reject_tool_call(user_id, call_id)

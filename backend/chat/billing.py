@@ -9,14 +9,20 @@ in full when nothing was produced. Tool calls are charged separately by the MCP 
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from backend.credits import service as credits
 from backend.credits.tools import llm_cost
+from backend.errors import Conflict, NotFound
 from backend.mcp.registry import CENT
+from backend.models import CreditHold, HoldStatus
 from backend.notifications import service as notifications
+
+logger = logging.getLogger(__name__)
 
 OPERATION_TYPE = "chat.llm_usage"
 MAX_OUTPUT_ESTIMATE = 1024  # tokens reserved for the answer
@@ -58,3 +64,22 @@ def settle_turn(session: Session, *, user_id: int, turn_id: str, model: str, inp
 
 def release_turn(session: Session, *, user_id: int, turn_id: str, reason: str) -> None:
     credits.release(session, user_id=user_id, operation_id=hold_id(turn_id), reason=reason)
+
+
+def release_abandoned_holds(session: Session, *, older_than: datetime) -> int:
+    """Refund the holds of turns that never finished (their process died mid-turn). Pass a
+    cut-off well beyond the longest turn (approvals wait up to 10 minutes), e.g. an hour ago."""
+    stale = session.exec(
+        select(CreditHold.user_id, CreditHold.operation_id)
+        .where(CreditHold.operation_type == OPERATION_TYPE, CreditHold.status == HoldStatus.HELD,
+               col(CreditHold.created_at) < older_than)
+    ).all()
+    released = 0
+    for user_id, operation_id in stale:
+        try:
+            with session.begin_nested():
+                credits.release(session, user_id=user_id, operation_id=operation_id, reason="abandoned")
+            released += 1
+        except (Conflict, NotFound):  # settled or released meanwhile
+            logger.info("chat hold %s was resolved meanwhile", operation_id)
+    return released

@@ -49,6 +49,7 @@ from backend.integrations.agents.base import (
     AgentError,
     AgentRequest,
     AgentStatus,
+    ConnectionState,
     Final,
     Media,
     TextDelta,
@@ -118,6 +119,20 @@ class ChatSession:
     async def open(self) -> AgentStatus:
         return await self.agent.connect()
 
+    async def watch_status(self) -> AsyncIterator[AgentStatus]:
+        """The current status, then every change, until the session closes (for a UI task)."""
+        changes: asyncio.Queue[AgentStatus] = asyncio.Queue()
+        unsubscribe = self.add_status_listener(changes.put_nowait)
+        try:
+            status = self.status
+            while True:
+                yield status
+                if status.state is ConnectionState.CLOSED:
+                    return
+                status = await changes.get()
+        finally:
+            unsubscribe()
+
     async def send(self, text: str, *, conversation_id: str | None = None) -> ChatTurn:
         """Start a turn (None: a new conversation). Raises InsufficientCredits (6011) before the
         agent is called, ValidationFailed for an empty or too long message, Conflict while
@@ -163,8 +178,8 @@ class ChatSession:
         if self.turn is not None and not self.turn.done:
             self.turn.stop()
             await self.turn.wait()
+        await self.agent.close()  # listeners hear "closed" before the session lets go of the agent
         self._unsubscribe()
-        await self.agent.close()
 
     def _status_changed(self, status: AgentStatus) -> None:
         if self.turn is not None and not self.turn.done:

@@ -14,13 +14,15 @@ import logging
 import re
 import uuid
 from dataclasses import fields
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, func, select, update
 
 from backend.audit.service import AuditAction, RequestContext, record
+from backend.chat import billing
 from backend.chat.events import ConversationSummary, MediaView, MessageStatus, MessageView, ToolCallView
 from backend.errors import AppError, NotFound, ValidationFailed
 from backend.integrations.storage import BucketKind, Storage, check_key, get_storage
@@ -189,6 +191,19 @@ def finish_turn(
     session.add(message)
     session.flush()
     return message
+
+
+def recover_interrupted_turns(session: Session, *, older_than: datetime) -> int:
+    """Mark answers still `streaming` since before `older_than` as `error` (their process died)
+    and refund those turns' credit holds. For a periodic job; returns the answers closed."""
+    billing.release_abandoned_holds(session, older_than=older_than)
+    result = session.execute(
+        update(ChatMessage)
+        .where(col(ChatMessage.status) == MessageStatus.STREAMING, col(ChatMessage.created_at) < older_than)
+        .values(status=MessageStatus.ERROR)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
 
 
 def stored_card(card: ToolCallView, result: Any) -> dict[str, Any]:

@@ -254,3 +254,19 @@ class TestSessions:
         await registry.close(member.id, "tab-1")
         assert registry.get(member.id, "tab-1") is None
         assert first.status.state == "closed"
+
+    async def test_watch_status_reports_the_current_state_then_changes_until_closed(self, member):
+        import asyncio
+
+        session = await flow.open_session(member.id, agent=ScriptedAgent(Final()))
+        seen: list[str] = []
+
+        async def watch() -> None:
+            async for status in session.watch_status():
+                seen.append(status.state)
+
+        watcher = asyncio.create_task(watch())
+        await asyncio.sleep(0)
+        await session.close()
+        await asyncio.wait_for(watcher, 5)
+        assert seen == ["connected", "closed"]

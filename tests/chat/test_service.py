@@ -133,3 +133,34 @@ def test_rows_are_plain_chat_messages(session):
     service.start_turn(session, user_id=user.id, conversation_id="c-3", text="hello")
     rows = session.exec(select(ChatMessage).where(ChatMessage.user_id == user.id)).all()
     assert [(r.role, r.status) for r in rows] == [("user", "complete"), ("assistant", "streaming")]
+
+
+class TestRecovery:
+    def test_turns_interrupted_long_ago_are_closed_and_their_holds_refunded(self, session):
+        from backend.chat import billing
+        from backend.credits import service as credits
+        from backend.models import CreditHold
+
+        user = make_user(session, gifted="10.00")
+        long_ago = datetime.now(UTC) - timedelta(hours=2)
+        for turn in ("old", "new"):
+            billing.reserve_for_turn(session, user_id=user.id, turn_id=turn, model="demo", prompt_tokens=10)
+            _, row = service.start_turn(session, user_id=user.id, conversation_id=f"c-{turn}", text="hi")
+            if turn == "old":
+                row.created_at = long_ago
+                session.exec(select(CreditHold).where(CreditHold.operation_id == "chat:old")).one().created_at = \
+                    long_ago
+        session.flush()
+
+        closed = service.recover_interrupted_turns(session, older_than=datetime.now(UTC) - timedelta(hours=1))
+
+        assert closed == 1
+        session.expire_all()
+        statuses = {r.conversation_id: r.status for r in session.exec(
+            select(ChatMessage).where(ChatMessage.user_id == user.id, ChatMessage.role == "assistant"))}
+        assert statuses == {"c-old": "error", "c-new": "streaming"}
+        holds = {h.operation_id: h.status for h in session.exec(select(CreditHold).where(
+            CreditHold.user_id == user.id)).all()}
+        assert holds == {"chat:old": "released", "chat:new": "held"}
+        assert credits.get_balance(session, user.id).total == Decimal("10.00") - billing.estimate(
+            session, model="demo", prompt_tokens=10)
