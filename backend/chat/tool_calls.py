@@ -92,7 +92,13 @@ class ToolRunner:
         if card.requires_approval:
             card.status = ToolStatus.AWAITING_APPROVAL
             self._update(card)
-            approved, reason = await self._decision(call.id)
+            try:
+                approved, reason = await self._decision(call.id)
+            except asyncio.CancelledError:  # the reply was stopped while the card waited
+                card.status, card.error = ToolStatus.REJECTED, _brief(ToolResult.rejection(call, "stopped").error)
+                self._update(card)
+                await self._audit(card, approved=False)
+                raise
             if not approved:
                 result = ToolResult.rejection(call, reason)
                 card.status, card.error = ToolStatus.REJECTED, _brief(result.error)

@@ -195,6 +195,18 @@ class TestStopAndErrors:
         assert [h.status for h in holds(member)] == ["settled"]
         assert isinstance(events[-1], TurnFinished)
 
+    async def test_stopping_while_a_call_waits_for_approval_rejects_it(self, member):
+        agent = ScriptedAgent(ToolCall("c9", "delete_creative", {"creative_id": 1}), Final())
+        session = await flow.open_session(member.id, agent=agent)
+        turn = await session.send("delete it")
+        await collect(turn, lambda e: isinstance(e, ToolCallUpdated) and e.call.status == "awaiting_approval"
+                      and session.stop())
+        [card] = turn.message.tool_calls
+        assert (card.status, turn.message.status) == ("rejected", "stopped")
+        assert "stopped" in card.error["message"]
+        assert [a.action for a in audits(member)] == ["agent.tool_rejected"]
+        assert flow.approve_tool_call(member.id, "c9") is False
+
     async def test_an_agent_error_before_any_output_releases_the_hold(self, member):
         agent = ScriptedAgent(AgentError("2000", "The agent service is unreachable"))
         session = await flow.open_session(member.id, agent=agent)
