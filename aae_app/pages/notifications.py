@@ -64,7 +64,7 @@ def notification_item(row: NotificationRow) -> rx.Component:
         rx.hstack(
             rx.cond(row.action_url != "",
                     rx.button(rx.cond(row.action_text != "", row.action_text, t("common.open")), size="1",
-                              variant="soft", on_click=NotificationsState.open(row.id, row.action_url)),
+                              variant="soft", on_click=NotificationsState.open(row.id), class_name="open-notification"),
                     rx.fragment()),
             rx.cond(~row.is_read,
                     rx.button(rx.icon("check", size=14), t("notifications.mark_read"), size="1", variant="ghost",

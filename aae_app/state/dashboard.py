@@ -19,6 +19,7 @@ from backend.ad_accounts import service as ad_accounts
 from backend.db import unit_of_work
 from backend.errors import AppError
 from backend.models import Notification
+from aae_app.state.notifications import safe_action_url
 from backend.notifications import service as notifications
 from backend.notifications.schemas import NotificationCategory
 from backend.reports import service as reports
@@ -114,7 +115,8 @@ def campaigns_of(summary: reports.Summary, currency: str) -> list[CampaignRow]:
 def suggestion_of(notification: Notification, timezone: str) -> Suggestion:
     return Suggestion(id=notification.id or 0, title=notification.title, message=notification.message,
                       when=format_time(notification.created_at, timezone),
-                      action_url=notification.action_url or "", action_text=notification.action_text or "",
+                      action_url=safe_action_url(notification.action_url),
+                      action_text=notification.action_text or "",
                       is_read=notification.is_read)
 
 

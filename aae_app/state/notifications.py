@@ -20,6 +20,14 @@ TYPE_ICONS = {NotificationType.URGENT: "circle-alert", NotificationType.IMPORTAN
               NotificationType.GENERAL: "bell"}
 
 
+def safe_action_url(url: str | None) -> str:
+    """An in-app path or an https URL; anything else (javascript:, data:, //host) is dropped."""
+    url = (url or "").strip()
+    if (url.startswith("/") and not url.startswith("//")) or url.startswith("https://"):
+        return url
+    return ""
+
+
 @dataclasses.dataclass
 class NotificationRow:
     id: int = 0
@@ -45,7 +53,7 @@ class NotificationRow:
             category_key=category_key if category_key in i18n.TABLE else "",
             category=n.category.replace("_", " "), title=n.title, message=n.message,
             when=format_time(n.created_at, timezone), is_read=n.is_read,
-            action_url=n.action_url or "", action_text=n.action_text or "",
+            action_url=safe_action_url(n.action_url), action_text=n.action_text or "",
         )
 
 
@@ -156,11 +164,20 @@ class NotificationsState(AuthState):
         return [NotificationsState.load, rx.toast.success(self.tr("notifications.marked_all", count=changed))]
 
     @rx.event
-    def open(self, notification_id: int, url: str):
-        """Follow a notification's action: mark it read, then go (backend routes need a page load)."""
-        events = [NotificationsState.mark_read(notification_id)]
-        if url.startswith("/api/") or url.startswith("http"):
-            events.append(full_page_load(url))
-        elif url:
-            events.append(rx.redirect(url))
-        return events
+    def open(self, notification_id: int):
+        """Follow a notification's action (read from the database, not the browser): mark it read,
+        then go there (backend routes and other sites need a full page load)."""
+        if self.user_id is None:
+            return None
+        try:
+            with unit_of_work() as session:
+                notification = notifications.mark_read(session, user_id=self.user_id,
+                                                       notification_id=int(notification_id))
+                url = safe_action_url(notification.action_url)
+                self.unread_count = notifications.unread_count(session, self.user_id)
+        except AppError as exc:
+            return self.fail(exc)
+        self.rows = [dataclasses.replace(r, is_read=True) if r.id == int(notification_id) else r for r in self.rows]
+        if not url:
+            return None
+        return full_page_load(url) if url.startswith(("/api/", "https://")) else rx.redirect(url)

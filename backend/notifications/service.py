@@ -129,7 +129,7 @@ def notify_low_balance(
             f"Your balance is {balance} credits, below {threshold}. Paid operations stop when it "
             "runs out; recharge to keep your campaigns and agent running."
         ),
-        action_url="/credits",
+        action_url="/billing",
         action_text="Recharge",
         metadata={
             "kind": "low_balance",

@@ -96,11 +96,18 @@ class TestMarkRead:
         assert state.rows == [] and state.page_label == ""
         assert "5000" in toast_text([state.mark_read(ids[0])])
 
-    def test_open_marks_read_then_navigates(self, inbox):
+    def test_open_marks_read_then_goes_to_the_stored_url(self, inbox):
         user, ids = inbox
         state = page_of(user.id)
-        mark, go = state.open(ids[24], "/campaigns")
-        assert spec_args(go)["path"] == "/campaigns"
-        _, backend = state.open(ids[24], "/api/v1/billing/orders")
-        assert "window.location.assign" in spec_args(backend)["javascript_code"]
-        assert mark is not None
+        assert spec_args(state.open(ids[24]))["path"] == "/campaigns"
+        assert state.rows[0].is_read and state.unread_count == 19
+        assert state.open(ids[23]) is None  # no action: only marked read
+
+    @pytest.mark.parametrize(("url", "safe"), [
+        ("/campaigns", "/campaigns"), ("https://example.com/x", "https://example.com/x"),
+        ("javascript:alert(1)", ""), ("//evil.example", ""), ("http://plain.example", ""), (None, ""),
+    ])
+    def test_only_in_app_paths_and_https_links_are_followed(self, url, safe):
+        from aae_app.state.notifications import safe_action_url
+
+        assert safe_action_url(url) == safe
