@@ -14,8 +14,6 @@ deletes the pending creative again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 import reflex as rx
@@ -23,13 +21,22 @@ import reflex as rx
 import aae_app.components.library.creatives_text  # noqa: F401  (registers the texts)
 from aae_app import i18n
 from aae_app.components.library import upload_js
+from aae_app.components.library.creatives_views import (  # noqa: F401  (re-exported for tests)
+    CreativeCard,
+    UploadRow,
+    parse_day,
+    parse_score,
+    parse_tags,
+    score_label,
+    size_label,
+    valid_url,
+)
 from aae_app.components.library.errors import error_text, error_toast, field_of, unexpected_toast
 from aae_app.state.auth import AuthState
 from backend.creatives import service
 from backend.creatives.service import CreativeChanges, CreativeFilters
 from backend.db import unit_of_work
 from backend.errors import AppError, ValidationFailed
-from backend.models import Creative
 
 PAGE_SIZE = 24
 MAX_FILES_PER_DROP = 10
@@ -37,80 +44,6 @@ KNOWN_STYLES = ("hero", "product", "lifestyle", "promo", "social-proof", "ugc")
 SORTS = ("newest", "oldest", "score")
 FILTERS = ("search", "file_type", "style", "tags", "score_min", "score_max", "created_from", "created_to", "sort")
 EDITABLE = ("name", "style", "tags", "score", "product_url")
-
-
-@dataclass
-class CreativeCard:
-    id: int = 0
-    name: str = ""
-    file_type: str = "image"
-    mime_type: str = ""
-    size_label: str = ""
-    url: str = ""
-    style: str = ""
-    tags: list[str] = field(default_factory=list)
-    score: str = ""
-    product_url: str = ""
-    created: str = ""
-    is_video: bool = False
-
-    @classmethod
-    def of(cls, creative: Creative, url: str) -> CreativeCard:
-        return cls(
-            id=creative.id or 0, name=creative.name, file_type=creative.file_type, mime_type=creative.mime_type,
-            size_label=size_label(creative.file_size), url=url, style=creative.style or "",
-            tags=list(creative.tags or []), score=score_label(creative.score),
-            product_url=creative.product_url or "", created=creative.created_at.strftime("%Y-%m-%d"),
-            is_video=creative.file_type == "video",
-        )
-
-
-@dataclass
-class UploadRow:
-    local_id: str = ""
-    name: str = ""
-    size_label: str = ""
-    progress: int = 0
-    status: str = "uploading"  # uploading | verifying | done | failed
-    message: str = ""
-
-
-def size_label(size: int) -> str:
-    for unit in ("B", "KB", "MB"):
-        if size < 1024 or unit == "MB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} MB"
-
-
-def score_label(score: float | None) -> str:
-    return "" if score is None else f"{score:g}"
-
-
-def parse_score(text: str) -> float | None:
-    """'' → None; a number within 0..100 → float; anything else raises ValueError."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    value = float(text)
-    if not 0 <= value <= 100:
-        raise ValueError(text)
-    return value
-
-
-def parse_tags(text: str) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def parse_day(text: str, *, end: bool = False) -> datetime | None:
-    if not text:
-        return None
-    day = date.fromisoformat(text)
-    return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
-
-
-def valid_url(text: str) -> bool:
-    return not text or (text.startswith(("http://", "https://")) and "." in text.split("//", 1)[1])
 
 
 def finish_upload(user_id: int, creative_id: int, *, stored: bool) -> None:

@@ -6,9 +6,10 @@ import reflex as rx
 
 from aae_app.components.library import upload_js
 from aae_app.components.library.common import empty_state, field, list_view, pager, text_for
+from aae_app.components.library.creatives_views import CreativeCard, UploadRow
 from aae_app.i18n import t
 from aae_app.state.auth import AuthState
-from aae_app.state.creatives import CreativeCard, CreativesState, UploadRow
+from aae_app.state.creatives import CreativesState
 from backend.config import get_settings
 
 UPLOAD_ID = "creative-upload"
