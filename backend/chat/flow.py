@@ -105,7 +105,7 @@ class ChatSession:
         self.approval_timeout = approval_timeout
         self.turn: ChatTurn | None = None
         self._listeners: list[Callable[[AgentStatus], None]] = []
-        self._unsubscribe = agent.add_status_listener(self._status_changed)
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def status(self) -> AgentStatus:
@@ -117,6 +117,9 @@ class ChatSession:
         return lambda: self._listeners.remove(listener) if listener in self._listeners else None
 
     async def open(self) -> AgentStatus:
+        """Connect the agent (again, after a failure or close) and follow its status."""
+        if self._unsubscribe is None:
+            self._unsubscribe = self.agent.add_status_listener(self._status_changed)
         return await self.agent.connect()
 
     async def watch_status(self) -> AsyncIterator[AgentStatus]:
@@ -179,7 +182,9 @@ class ChatSession:
             self.turn.stop()
             await self.turn.wait()
         await self.agent.close()  # listeners hear "closed" before the session lets go of the agent
-        self._unsubscribe()
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
 
     def _status_changed(self, status: AgentStatus) -> None:
         if self.turn is not None and not self.turn.done:
