@@ -80,18 +80,18 @@ class TestIntents:
     async def test_no_performance_yet(self, member):
         assert (await ask(member, "how am I doing today"))[0] == "There is no delivery data for today yet."
 
-    @pytest.mark.parametrize("text", ["List my campaigns", "看看我的广告系列"])
+    @pytest.mark.parametrize("text", ["List my campaigns", "看看我的广告活动"])
     async def test_list_campaigns(self, member, text):
         first = new_campaign(member, name="Spring sale")
         second = new_campaign(member, name="Summer launch", status="draft")
         answer, _, _ = await ask(member, text)
         assert f"#{first} Spring sale (active, 50.00/daily)" in answer
         assert f"#{second} Summer launch (draft, 50.00/daily)" in answer
-        assert answer.startswith("You have 2 campaigns" if text.startswith("List") else "您共有 2 个广告系列")
+        assert answer.startswith("You have 2 campaigns" if text.startswith("List") else "您共有 2 个广告活动")
 
     @pytest.mark.parametrize("template, expected", [
         ("Pause campaign {id}", 'Paused campaign #{id} "Spring sale".'),
-        ("暂停广告系列 {id}", "已暂停广告系列 #{id}「Spring sale」。"),
+        ("暂停广告活动 {id}", "已暂停广告活动 #{id}「Spring sale」。"),
     ])
     async def test_pause_a_campaign_after_approval(self, member, template, expected):
         campaign_id = new_campaign(member)
@@ -160,7 +160,7 @@ class TestUnits:
     @pytest.mark.parametrize("text, intent", [
         ("what's my balance", "balance"), ("how many credits do I have", "balance"), ("余额", "balance"),
         ("today's performance", "performance"), ("今天的表现", "performance"),
-        ("list campaigns", "campaigns"), ("广告系列", "campaigns"),
+        ("list campaigns", "campaigns"), ("广告系列", "campaigns"), ("广告活动", "campaigns"),
         ("pause campaign 3", "pause"), ("暂停广告系列", "pause"),
         ("draft a landing page", "landing_page"), ("落地页", "landing_page"),
         ("list creatives", "creatives"), ("素材", "creatives"), ("tell me a joke", "help"),

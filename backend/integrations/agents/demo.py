@@ -5,7 +5,7 @@ answered from the user's real data through the real tools, streamed word by word
 |---|---|---|
 | balance | "what's my balance?", "我的余额" | get_credit_balance |
 | performance | "how did we do today?", "今天的表现" | get_dashboard_metrics |
-| campaigns | "list my campaigns", "广告系列" | list_campaigns |
+| campaigns | "list my campaigns", "广告活动" | list_campaigns |
 | pause | "pause campaign 12", "暂停 Spring sale" | list_campaigns, pause_campaign (approval) |
 | landing page | "draft a landing page for https://…", "落地页 https://…" | create_landing_page (paid, approval) |
 | creatives | "show my creatives", "素材" | list_creatives (+ media of the first three) |
@@ -42,7 +42,7 @@ Step = Generator[ToolCall | Media, ToolResult | None, str]
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 WORDS = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]|[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+\s*|\s+")
 URL = re.compile(r"https?://[^\s，。]+", re.IGNORECASE)
-CAMPAIGN_ID = re.compile(r"(?:#|\bid\s*|campaign\s+|广告系列\s*)(\d{1,18})\b", re.IGNORECASE)
+CAMPAIGN_ID = re.compile(r"(?:#|\bid\s*|campaign\s+|广告(?:活动|系列)\s*)(\d{1,18})\b", re.IGNORECASE)
 
 INTENTS: list[tuple[str, re.Pattern[str]]] = [
     ("pause", re.compile(r"\bpause\b|\bstop\s+campaign|暂停", re.IGNORECASE)),
@@ -173,9 +173,9 @@ def campaigns(text: str, language: str) -> Step:
         return failure
     items, total = result.data["items"], result.data["total"]  # type: ignore[union-attr]
     if not items:
-        return "您还没有广告系列。" if zh else "You have no campaigns yet."
+        return "您还没有广告活动。" if zh else "You have no campaigns yet."
     lines = "; ".join(_campaign_line(c) for c in items)
-    return f"您共有 {total} 个广告系列：{lines}。" if zh else f"You have {total} campaigns: {lines}."
+    return f"您共有 {total} 个广告活动：{lines}。" if zh else f"You have {total} campaigns: {lines}."
 
 
 def pause(text: str, language: str) -> Step:
@@ -192,16 +192,16 @@ def pause(text: str, language: str) -> Step:
         chosen = named if named else (active if len(active) == 1 else [])
         if len(chosen) != 1:
             if not active:
-                return "没有正在投放的广告系列。" if zh else "No campaign is active right now."
+                return "没有正在投放的广告活动。" if zh else "No campaign is active right now."
             options = "; ".join(_campaign_line(c) for c in active[:10])
-            return (f"要暂停哪个广告系列？{options}" if zh
+            return (f"要暂停哪个广告活动？{options}" if zh
                     else f"Which campaign should I pause? {options}")
         campaign_id = chosen[0]["id"]
     result = yield _call("pause_campaign", campaign_id=campaign_id)
     if (failure := _failed(result, zh)) is not None:
         return failure
     name = result.data["name"]  # type: ignore[union-attr]
-    return f"已暂停广告系列 #{campaign_id}「{name}」。" if zh else f"Paused campaign #{campaign_id} \"{name}\"."
+    return f"已暂停广告活动 #{campaign_id}「{name}」。" if zh else f"Paused campaign #{campaign_id} \"{name}\"."
 
 
 def landing_page(text: str, language: str) -> Step:
@@ -242,7 +242,7 @@ def creatives(text: str, language: str) -> Step:
 def help_text(text: str, language: str) -> Step:
     yield from ()  # a generator like the others, without a tool call
     if language == "zh":
-        return "我可以查询余额、今天的表现，列出或暂停广告系列，起草落地页，或列出素材。试试问：“我的余额是多少？”"
+        return "我可以查询余额、今天的表现，列出或暂停广告活动，起草落地页，或列出素材。试试问：“我的余额是多少？”"
     return ("I can tell you your balance and today's performance, list or pause campaigns, draft a landing page, "
             "or list your creatives. Try \"What's my balance?\"")
 
