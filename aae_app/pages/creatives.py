@@ -13,8 +13,7 @@ from aae_app.state.creatives import CreativesState
 
 @app_page("/creatives", title="Creatives", on_load=[CreativesState.load])
 def creatives() -> rx.Component:
-    return rx.vstack(
-        library_style(),
+    return rx.fragment(library_style(), rx.vstack(
         page_header("creatives.title", "creatives.subtitle"),
         drop_zone(),
         uploads_panel(),
@@ -23,4 +22,4 @@ def creatives() -> rx.Component:
         details_drawer(),
         spacing="5",
         width="100%",
-    )
+    ))

@@ -13,8 +13,7 @@ from aae_app.state.reports import ReportsState
 
 @app_page("/reports", title="Reports", on_load=[ReportsState.load])
 def reports() -> rx.Component:
-    return rx.vstack(
-        library_style(),
+    return rx.fragment(library_style(), rx.vstack(
         page_header(
             "reports.title", "reports.subtitle",
             rx.button(rx.icon("download", size=14), t("reports.download_csv"), on_click=ReportsState.download_csv,
@@ -25,4 +24,4 @@ def reports() -> rx.Component:
         report_body(),
         spacing="5",
         width="100%",
-    )
+    ))

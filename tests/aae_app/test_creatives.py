@@ -195,6 +195,21 @@ class TestList:
         state = loaded(library[0])
         assert run(state.set_filter("user_id", "1")) == [] and state.total == 3
 
+    def test_a_failure_shows_the_error_state_and_a_toast(self, library, monkeypatch):
+        from backend.errors import DatabaseError
+
+        def broken(*_args, **_kwargs):
+            raise DatabaseError()
+
+        monkeypatch.setattr(service, "list_creatives", broken)
+        state = signed_in(CreativesState, library[0])
+        events = run(state.load())
+        assert state.error == "Database operation failed (5002)" and not state.loading
+        assert "Error code 5002" in shown(events)
+        monkeypatch.undo()
+        run(state.load())
+        assert state.error == "" and state.total == 3
+
     def test_signed_out_loads_nothing(self, committed_engine):
         state = signed_in(CreativesState, None)
         run(state.load())

@@ -201,6 +201,7 @@ def creative_card(card: CreativeCard) -> rx.Component:
                 width="100%",
                 align="center",
                 spacing="1",
+                wrap="wrap",
             ),
             rx.hstack(rx.foreach(card.tags, lambda tag: rx.text("#", tag, size="1", color_scheme="gray")),
                       spacing="2", wrap="wrap", min_height="18px"),
