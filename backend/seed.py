@@ -80,11 +80,11 @@ CAMPAIGNS = (
 )
 
 CREATIVES = (
-    ("Summer hero banner", "hero", (62, 99, 221), ["summer", "hero"], 0.86),
-    ("Product close-up", "product", (110, 86, 207), ["product"], 0.78),
-    ("Lifestyle - beach", "lifestyle", (18, 165, 148), ["lifestyle", "summer"], 0.72),
-    ("Discount 20% square", "promo", (229, 77, 46), ["promo", "sale"], 0.81),
-    ("Testimonial card", "social-proof", (255, 178, 36), ["ugc"], 0.69),
+    ("Summer hero banner", "hero", (62, 99, 221), ["summer", "hero"], 86),
+    ("Product close-up", "product", (110, 86, 207), ["product"], 78),
+    ("Lifestyle - beach", "lifestyle", (18, 165, 148), ["lifestyle", "summer"], 72),
+    ("Discount 20% square", "promo", (229, 77, 46), ["promo", "sale"], 81),
+    ("Testimonial card", "social-proof", (255, 178, 36), ["ugc"], 69),
 )
 
 # (operation type, operation id, amount): fixed ids make the charges idempotent.

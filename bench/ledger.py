@@ -18,7 +18,7 @@ from decimal import Decimal
 from _common import MYSQL_HOST, MYSQL_PORT, fresh_database, summary
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "64"))
-PROCESSES = int(os.environ.get("BENCH_PROCESSES", "8"))  # threads spread over processes: no GIL bottleneck
+PROCESSES = int(os.environ.get("BENCH_PROCESSES", "32"))  # threads spread over processes: no GIL bottleneck
 USERS = 256
 
 

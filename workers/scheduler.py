@@ -40,6 +40,8 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reports.archive_old_metrics", "cron", {"hour": 3, "minute": 17}),
     PeriodicJob("privacy.cleanup_expired_exports", "interval", {"hours": 1}),
     PeriodicJob("notifications.requeue_stuck_emails", "interval", {"minutes": 10}),
+    PeriodicJob("creatives.purge_stale_pending", "interval", {"hours": 1}),
+    PeriodicJob("chat.recover_interrupted_turns", "interval", {"minutes": 30}),
 )
 
 JOB_DEFAULTS = {

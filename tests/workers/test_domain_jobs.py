@@ -255,3 +255,35 @@ class TestDeletion:
         privacy_jobs.delete_account.fn(user_id)
         with Session(committed_engine) as session:
             assert session.get(User, user_id) is None
+
+
+class TestHousekeeping:
+    def test_unconfirmed_uploads_are_purged(self, committed_engine):
+        from backend.models import Creative, CreativeStatus
+        from workers import creatives as creative_jobs
+
+        with unit_of_work() as session:
+            user = make_user(session)
+            stale, _ = creatives.request_upload(session, user_id=user.id, filename="a.png", content_type="image/png",
+                                                size=10)
+            stale.created_at = datetime.now(UTC) - timedelta(hours=7)
+            fresh, _ = creatives.request_upload(session, user_id=user.id, filename="b.png", content_type="image/png",
+                                                size=10)
+            stale_id, fresh_id = stale.id, fresh.id
+        creative_jobs.purge_stale_pending.fn()
+        with Session(committed_engine) as session:
+            assert session.get(Creative, stale_id) is None
+            assert session.get(Creative, fresh_id).status == CreativeStatus.PENDING
+
+    def test_every_scheduled_actor_exists(self):
+        import sys
+
+        import dramatiq
+
+        import workers
+        from workers.scheduler import PERIODIC_JOBS
+
+        names = workers.load_actor_modules()
+        declared = {value.actor_name for name in names for value in vars(sys.modules[name]).values()
+                    if isinstance(value, dramatiq.Actor)}
+        assert {job.actor_name for job in PERIODIC_JOBS} <= declared
