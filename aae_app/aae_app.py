@@ -8,7 +8,9 @@ import pkgutil
 import reflex as rx
 
 import aae_app.pages
+from aae_app.upload_limit import limit_upload_size
 from backend.api import create_api, lifespan
+from backend.config import get_settings
 from backend.errors import AppError
 
 # Every module in aae_app/pages registers its route(s) when imported: adding a page is adding a file.
@@ -32,7 +34,8 @@ def backend_exception_handler(exception: Exception) -> rx.event.EventSpec:
 
 
 app = rx.App(
-    api_transformer=create_api(),
+    # Our API first; then a size guard in front of Reflex's own /_upload (it checks size client-side only).
+    api_transformer=[create_api(), limit_upload_size(get_settings().max_upload_bytes)],
     backend_exception_handler=backend_exception_handler,
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
