@@ -2,35 +2,31 @@
 
 `chat_drawer()` is the whole right-side drawer (id="chat-drawer"): open while
 `ShellState.chat_open` is true, toggled by the top bar's chat button (`ShellState.toggle_chat`)
-and closed by `ShellState.close_chat`. The chat feature replaces the body of this function
-(message list, input, streaming) and keeps the id and the open/close wiring.
+and closed by `ShellState.close_chat`. Its body: the header (connection status, new
+conversation, close), the message list (`chat_messages`) and the input (`chat_input`); the
+state is `aae_app.state.chat.ChatState`.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
+from aae_app.components.chat_input import chat_input
+from aae_app.components.chat_messages import message_list
 from aae_app.i18n import t
+from aae_app.state.auth import AuthState
+from aae_app.state.chat import ChatState
 from aae_app.state.shell import ShellState
 
 DRAWER_WIDTH = "420px"
 
 
-def chat_placeholder() -> rx.Component:
-    return rx.center(
-        rx.vstack(
-            rx.center(
-                rx.icon("sparkles", size=24, color="white"),
-                width="52px", height="52px", border_radius="14px",
-                background="linear-gradient(135deg, var(--indigo-9), var(--violet-9))",
-            ),
-            rx.text(t("chat.getting_ready"), weight="medium", size="3", id="chat-placeholder"),
-            rx.text(t("chat.getting_ready_hint"), size="2", color_scheme="gray", align="center", max_width="300px"),
-            align="center",
-            spacing="3",
-        ),
-        flex="1",
-        width="100%",
+def status_badge() -> rx.Component:
+    return rx.badge(
+        rx.box(width="7px", height="7px", border_radius="50%", background=rx.color(ChatState.status_color, 9)),
+        AuthState.texts[ChatState.status_key],
+        color_scheme=ChatState.status_color, variant="soft", radius="full", size="1", id="chat-status",
+        data_state=ChatState.conn_state,
     )
 
 
@@ -40,8 +36,12 @@ def chat_drawer() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.hstack(rx.icon("bot", size=18, color=rx.color("indigo", 10)),
-                          rx.heading(t("chat.title"), size="3"), align="center", spacing="2"),
+                          rx.heading(t("chat.title"), size="3"), status_badge(), align="center", spacing="2"),
                 rx.spacer(),
+                rx.tooltip(rx.icon_button(rx.icon("square-pen", size=16), variant="ghost", color_scheme="gray",
+                                          size="2", on_click=ChatState.new_conversation, id="chat-new",
+                                          disabled=ChatState.streaming, aria_label=t("chat.new")),
+                           content=t("chat.new")),
                 rx.icon_button(rx.icon("x", size=16), variant="ghost", color_scheme="gray", size="2",
                                on_click=ShellState.close_chat, aria_label=t("common.close"), id="chat-close"),
                 width="100%",
@@ -50,7 +50,10 @@ def chat_drawer() -> rx.Component:
                 height="64px",
                 border_bottom=f"1px solid {rx.color('gray', 5)}",
             ),
-            chat_placeholder(),
+            # Mounted each time the drawer opens: connect, load history, watch the link.
+            rx.cond(open_, rx.box(on_mount=ChatState.open_chat, display="none", id="chat-opened")),
+            message_list(),
+            chat_input(),
             spacing="0",
             height="100%",
             width="100%",
