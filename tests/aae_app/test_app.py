@@ -9,9 +9,10 @@ from backend.api import create_api, lifespan
 def test_app_mounts_the_api_and_registers_the_lifespan():
     from aae_app.aae_app import app
 
-    assert isinstance(app.api_transformer, FastAPI)
+    api, upload_guard = app.api_transformer  # our FastAPI app first, then the /_upload size guard
+    assert isinstance(api, FastAPI) and callable(upload_guard)
     assert lifespan in app.get_lifespan_tasks()
-    paths = set(app.api_transformer.openapi()["paths"])
+    paths = set(api.openapi()["paths"])
     assert {"/api/v1/health", "/api/v1/auth/dev-login", "/api/v1/auth/logout"} <= paths
 
 
