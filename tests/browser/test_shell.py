@@ -147,7 +147,7 @@ def test_chat_toggle_opens_the_drawer_slot(page: Page):
     expect(drawer).to_be_hidden()
     page.click("#chat-toggle")
     expect(drawer).to_be_visible()
-    expect(drawer).to_contain_text("The assistant is getting ready")
+    expect(drawer).to_contain_text("How can I help today?")  # the chat greets a new conversation
     page.wait_for_timeout(300)  # the slide-in
     screenshot(page, "shell-chat-drawer")
     page.click("#chat-close")
