@@ -6,6 +6,8 @@ import logging
 
 from backend.db import unit_of_work
 from backend.errors import StorageError
+from backend.integrations.storage import BucketKind
+from backend.jobs.enqueue import send_now
 from backend.models import DataExport, ExportStatus, User, UserStatus
 from backend.notifications import service as notifications
 from backend.notifications.schemas import NotificationCategory
@@ -46,15 +48,15 @@ def cleanup_expired_exports() -> None:
 
 @actor(actor_name="privacy.delete_account")
 def delete_account(user_id: int) -> None:
-    """Delete everything of the user in one transaction after their files. On failure the
-    transaction rolls back, the account stays usable, and the user is told (Property 31)."""
+    """Delete every row of the user in one transaction, then their files. If the database part
+    fails, it rolls back whole, the account stays usable, and the user is told (Property 31)."""
     with unit_of_work() as session:
         user = session.get(User, user_id)
         if user is None or user.status != UserStatus.DELETING:
             return
     try:
         with unit_of_work() as session:
-            privacy.delete_account_data(session, user_id=user_id)
+            objects = privacy.delete_account_data(session, user_id=user_id)
     except Exception as exc:
         logger.exception("deleting account %s failed; rolled back", user_id)
         with unit_of_work() as session:
@@ -70,4 +72,15 @@ def delete_account(user_id: int) -> None:
                     action_url="/settings", action_text="Try again",
                     metadata={"error": getattr(exc, "code", type(exc).__name__)})
         return
-    logger.info("account %s deleted", user_id)
+    failed = privacy.delete_objects(objects)
+    if failed:
+        send_now(delete_objects, failed)
+    logger.info("account %s deleted (%d files, %d to retry)", user_id, len(objects), len(failed))
+
+
+@actor(actor_name="privacy.delete_objects")
+def delete_objects(objects: list[list[str]]) -> None:
+    """Retry removing files of a deleted account; transient storage failures retry with backoff."""
+    failed = privacy.delete_objects([(BucketKind(kind), key) for kind, key in objects])
+    if failed:
+        raise TransientJobError(f"{len(failed)} file(s) of a deleted account could not be removed yet")

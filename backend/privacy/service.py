@@ -73,7 +73,9 @@ def request_deletion(
 # --- the export job's work (Properties 28, 29) -----------------------------------------------
 
 EXPORT_CATEGORIES = ("profile", "ad_accounts", "credits", "creatives", "landing_pages", "campaigns", "reports",
-                     "notifications")
+                     "notifications", "chat_history")
+METRICS_CSV_COLUMNS = ("day", "ad_account_id", "entity_type", "entity_id", "entity_name", "impressions", "clicks",
+                       "spend", "conversions", "revenue")
 
 
 def build_export_archive(session: Session, *, user_id: int) -> bytes:
@@ -86,6 +88,7 @@ def build_export_archive(session: Session, *, user_id: int) -> bytes:
     from backend.models import (
         AdAccount,
         Campaign,
+        ChatMessage,
         Creative,
         CreditTransaction,
         LandingPage,
@@ -110,14 +113,17 @@ def build_export_archive(session: Session, *, user_id: int) -> bytes:
         "campaigns": rows(Campaign),
         "reports": {"daily": rows(MetricsDaily), "archived_monthly": rows(MetricsArchive)},
         "notifications": rows(Notification),
+        "chat_history": rows(ChatMessage),
     }
     storage = get_storage()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", "Your AAE Web Platform data, one JSON file per category.\n"
+                                       "reports/metrics_daily.csv has your daily metrics as a spreadsheet.\n"
                                        "creatives/ holds the files of your creative library.\n")
         for category in EXPORT_CATEGORIES:
             archive.writestr(f"{category}.json", json.dumps(payload[category], indent=2, ensure_ascii=False))
+        archive.writestr("reports/metrics_daily.csv", _csv(payload["reports"]["daily"], METRICS_CSV_COLUMNS))
         for creative in payload["creatives"]:
             try:
                 data = storage.get_bytes(BucketKind.CREATIVES, creative["storage_key"])
@@ -126,6 +132,17 @@ def build_export_archive(session: Session, *, user_id: int) -> bytes:
             name = creative["storage_key"].rsplit("/", 1)[-1]
             archive.writestr(f"creatives/{creative['id']}-{name}", data)
     return buffer.getvalue()
+
+
+def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def complete_export(session: Session, *, export: DataExport, storage: Storage | None = None,
@@ -179,26 +196,38 @@ def stored_objects_of(session: Session, *, user_id: int) -> list[tuple[BucketKin
     return objects
 
 
-def delete_account_data(session: Session, *, user_id: int, storage: Storage | None = None) -> int:
-    """Delete every row of the user (FK cascades) after their stored files; returns files deleted.
+def delete_account_data(session: Session, *, user_id: int) -> list[tuple[BucketKind, str]]:
+    """Delete every row of the user (FK cascades) in the caller's transaction; return the stored
+    objects to remove once that transaction has committed.
 
-    Files go first: if one cannot be deleted the whole deletion fails, the caller rolls the
-    transaction back, and nothing in the database is lost (Property 31). Deleting files that are
-    already gone is not an error, so a retry finishes the job.
+    Rows first, files after the commit: if any database step fails, the rollback leaves the
+    account whole, files included (Property 31). A file that cannot be removed afterwards is
+    retried by `delete_objects` and never blocks the deletion of the data.
     """
     from backend.auth import service as auth_service
 
-    storage = storage or get_storage()
     user = get_or_raise(session, user_id)
     objects = stored_objects_of(session, user_id=user_id)
-    for kind, key in objects:
-        storage.delete(kind, key)
     auth_service.revoke_all_for_user(session, user_id=user_id)
     # What survives the cascade: emails sent (addresses) and the audit trail's network details.
     session.execute(sql_delete(EmailOutbox).where(EmailOutbox.user_id == user_id))
     session.execute(sql_update(AuditLog).where(AuditLog.user_id == user_id).values(ip=None, user_agent=None))
     record(session, action=AuditAction.USER_DELETED, user_id=None,
-           details={"user_id": user_id, "files_deleted": len(objects)})
+           details={"user_id": user_id, "files_to_delete": len(objects)})
     session.delete(user)
     session.flush()
-    return len(objects)
+    return objects
+
+
+def delete_objects(objects: list[tuple[BucketKind, str]], *, storage: Storage | None = None) -> list[tuple[str, str]]:
+    """Remove stored objects; returns the (kind, key) pairs that failed, for a retry."""
+    from backend.errors import StorageError
+
+    storage = storage or get_storage()
+    failed: list[tuple[str, str]] = []
+    for kind, key in objects:
+        try:
+            storage.delete(kind, key)
+        except StorageError:
+            failed.append((str(kind), key))
+    return failed

@@ -149,8 +149,11 @@ class TestExport:
             data = get_storage().get_bytes(BucketKind.EXPORTS, export.storage_key)
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-        for category in ("profile", "ad_accounts", "credits", "creatives", "landing_pages", "campaigns", "reports"):
+        for category in ("profile", "ad_accounts", "credits", "creatives", "landing_pages", "campaigns", "reports",
+                         "notifications", "chat_history"):
             assert f"{category}.json" in names
+        csv_lines = archive.read("reports/metrics_daily.csv").decode().splitlines()
+        assert csv_lines[0].startswith("day,ad_account_id") and len(csv_lines) > 1
         assert json.loads(archive.read("profile.json"))["id"] == user_id
         assert "oauth_id" not in json.loads(archive.read("profile.json"))
         accounts = json.loads(archive.read("ad_accounts.json"))
@@ -191,18 +194,6 @@ class TestExport:
         assert export.status == ExportStatus.EXPIRED and not storage.exists(BucketKind.EXPORTS, key)
 
 
-class FailingOnSecondDelete(LocalStorage):
-    def __init__(self, inner: LocalStorage):
-        super().__init__(inner.root, base_url=inner.base_url)
-        self.deletes = 0
-
-    def delete(self, kind, key):
-        self.deletes += 1
-        if self.deletes == 2:
-            raise StorageError("storage unavailable", details={"key": key})
-        super().delete(kind, key)
-
-
 def _user_with_everything() -> tuple[int, list[tuple[BucketKind, str]]]:
     with unit_of_work() as session:
         user = make_user(session)
@@ -236,25 +227,49 @@ class TestDeletion:
                 assert count == 0, model.__name__
 
     def test_property_31_failure_rolls_back_and_notifies(self, committed_engine, monkeypatch):
-        """Property 31: a deletion failing part-way rolls everything back and tells the user."""
+        """Property 31: a deletion failing part-way rolls everything back — rows and files — and
+        tells the user."""
         user_id, objects = _user_with_everything()
-        failing = FailingOnSecondDelete(get_storage())
-        monkeypatch.setattr(privacy, "get_storage", lambda: failing)
+        real_record = privacy.record
+
+        def failing_record(session, **kwargs):  # the last step before the user row goes
+            if kwargs.get("action") == "user.deleted":
+                raise RuntimeError("database went away")
+            return real_record(session, **kwargs)
+
+        monkeypatch.setattr(privacy, "record", failing_record)
         privacy_jobs.delete_account.fn(user_id)
+        storage = get_storage()
         with Session(committed_engine) as session:
             user = session.get(User, user_id)
             assert user is not None and user.status == UserStatus.ACTIVE
             assert session.exec(select(func.count()).select_from(Campaign).where(Campaign.user_id == user_id)).one() == 1
+            assert session.exec(select(func.count()).select_from(RefreshToken)
+                                .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))).one() == 1
             note = session.exec(select(Notification).where(Notification.user_id == user_id,
                                                            Notification.category == "privacy")).one()
             assert note.type == "urgent" and "email" in note.sent_via
-        # the retry, with storage healthy again, finishes the job (files already gone are fine)
+        assert all(storage.exists(kind, key) for kind, key in objects)  # no file was touched
+        # the retry, with the database healthy again, finishes the job
         monkeypatch.undo()
         with unit_of_work() as session:
             session.get(User, user_id).status = UserStatus.DELETING
         privacy_jobs.delete_account.fn(user_id)
         with Session(committed_engine) as session:
             assert session.get(User, user_id) is None
+        assert not any(storage.exists(kind, key) for kind, key in objects)
+
+    def test_files_that_fail_after_the_commit_are_retried(self, committed_engine, installed_stub_broker, monkeypatch):
+        user_id, objects = _user_with_everything()
+        monkeypatch.setattr(privacy, "delete_objects", lambda objs, storage=None: [(str(k), key) for k, key in objs])
+        privacy_jobs.delete_account.fn(user_id)
+        with Session(committed_engine) as session:
+            assert session.get(User, user_id) is None  # the data is gone regardless
+        retries = sent_messages(installed_stub_broker, "privacy.delete_objects")
+        assert len(retries) == 1 and len(retries[0].args[0]) == len(objects)
+        monkeypatch.undo()
+        privacy_jobs.delete_objects.fn(retries[0].args[0])
+        assert not any(get_storage().exists(kind, key) for kind, key in objects)
 
 
 class TestHousekeeping:
