@@ -19,7 +19,6 @@ from backend.campaigns import service as campaigns
 from backend.campaigns.service import CampaignData
 from backend.creatives import service as creatives
 from backend.db import unit_of_work
-from backend.errors import StorageError
 from backend.integrations.storage import BucketKind, LocalStorage, get_storage
 from backend.landing_pages import service as pages
 from backend.landing_pages.service import PageData
