@@ -100,9 +100,12 @@ def get_email_sender(settings: Settings | None = None) -> EmailSender:
     return ConsoleEmailSender()
 
 
-def queue_email(session: Session, *, user_id: int | None, to: str, subject: str, body: str) -> EmailOutbox:
+def queue_email(
+    session: Session, *, user_id: int | None, to: str, subject: str, body: str, body_html: str | None = None
+) -> EmailOutbox:
     """Record an email to send; the caller commits, then enqueues delivery of `row.id`."""
-    row = EmailOutbox(user_id=user_id, to_address=to, subject=subject, body=body, status=EmailStatus.QUEUED)
+    row = EmailOutbox(user_id=user_id, to_address=to, subject=subject, body=body, body_html=body_html,
+                      status=EmailStatus.QUEUED)
     session.add(row)
     session.flush()
     return row
@@ -120,7 +123,7 @@ def deliver(session: Session, outbox_id: int, *, sender: EmailSender | None = No
         return row
     sender = sender or get_email_sender()
     try:
-        sender.send(row.to_address, row.subject, row.body)
+        sender.send(row.to_address, row.subject, row.body, row.body_html)
     except EmailSendError as exc:
         logger.warning("email %s to %s failed (transient=%s): %s", row.id, row.to_address, exc.transient, exc)
         kind = "transient" if exc.transient else "permanent"

@@ -52,6 +52,7 @@ class EmailOutbox(SQLModel, table=True):
     to_address: str = str_field(255)
     subject: str = str_field(255)
     body: str = text_field(nullable=False)
+    body_html: str | None = text_field(long=True)
     status: str = str_field(20, default=EmailStatus.QUEUED)
     error: str | None = text_field()
     created_at: datetime = time_field(nullable=False, default_now=True)

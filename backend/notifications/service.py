@@ -23,6 +23,7 @@ from backend.integrations.email import queue_email
 from backend.jobs.enqueue import enqueue_after_commit
 from backend.models import EmailOutbox, EmailStatus, Notification, NotificationType, User
 from backend.models.base import utcnow
+from backend.notifications import emails
 from backend.notifications.schemas import (
     Channel,
     NotificationCategory,
@@ -97,9 +98,11 @@ def create_notification(
     session.add(notification)
     session.flush()
     if Channel.EMAIL in channels:
+        rendered = emails.render(user, title=title[:255], message=message, action_url=action_url,
+                                 action_text=action_text)
         outbox = queue_email(
             session, user_id=user_id, to=user.email, subject=title[:255],
-            body=_email_body(user, message, action_url, action_text),
+            body=rendered.text, body_html=rendered.html,
         )
         notification.meta = {**notification.meta, "email_outbox_id": outbox.id}
         session.add(notification)
@@ -252,10 +255,3 @@ def _transactions_of(result: LedgerResult | HoldResult) -> list[Any]:
     return [result.transaction]
 
 
-def _email_body(user: User, message: str, action_url: str | None, action_text: str | None) -> str:
-    lines = [f"Hello {user.display_name},", "", message]
-    if action_url:
-        url = action_url if "://" in action_url else get_settings().public_url.rstrip("/") + action_url
-        lines += ["", f"{action_text or 'Open'}: {url}"]
-    lines += ["", "— AAE Web Platform"]
-    return "\n".join(lines)
