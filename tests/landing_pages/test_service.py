@@ -117,3 +117,17 @@ class TestPublish:
                                                                      html_content="   "))
         with pytest.raises(ValidationFailed):
             pages.publish(session, user_id=user.id, page_id=page.id, storage=cdn_storage)
+
+
+def test_publish_with_storage_down_keeps_the_draft_and_reports_5003(session):
+    """Fault: S3 unreachable while publishing — 5003, and the page is still an unpublished draft."""
+    from backend.errors import StorageError
+
+    broken = S3Storage(buckets={k: f"b-{k.value}" for k in BucketKind}, endpoint_url="http://127.0.0.1:9",
+                       access_key_id="x", secret_access_key="y")
+    user = make_user(session)
+    page = pages.create(session, user_id=user.id, data=PageData(name="p", product_url="https://x.test"))
+    with pytest.raises(StorageError) as info:
+        pages.publish(session, user_id=user.id, page_id=page.id, storage=broken)
+    assert info.value.code == "5003"
+    assert page.status == LandingPageStatus.DRAFT and page.url == "" and page.published_at is None
