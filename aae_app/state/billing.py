@@ -125,7 +125,9 @@ class BillingState(AuthState):
 
     @rx.event
     def load(self):
-        if self.user_id is None:
+        # The guard ran first, but resolve the user here too: this page must never render without
+        # its packages because of the order in which a fresh socket delivered the events.
+        if self.user_id is None and not self.load_user():
             return None
         params = self.router.url.query_parameters
         self.outcome = "paid" if params.get("paid") == "1" else "canceled" if params.get("canceled") == "1" else ""

@@ -102,6 +102,7 @@ def test_canceled_checkout_says_nothing_was_charged(page: Page, app_db):
     email = new_user(app_db)
     before = balance_of(app_db, email)
     sign_in(page, email=email, name="Bill Payer", path="/login?next=/billing")
+    expect(page.locator(".buy-package[data-package='growth']")).to_be_visible(timeout=30_000)
     page.locator(".buy-package[data-package='growth']").click()
     expect(page).to_have_url(re.compile(r"/local-checkout/"))
     page.click("#cancel")
