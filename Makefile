@@ -51,10 +51,10 @@ test: install-test bun
 	  $(BIN)/pytest -q -m "not browser" tests && \
 	  $(BIN)/pytest -q -p no:asyncio -m browser tests/browser
 
-bench: install-test
+bench: install-test bun
 	scripts/ensure_services.sh
 	set -a; . .tools/services.env; set +a; \
-	  for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	  for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
 	rm -rf .web .states data uploaded_files
