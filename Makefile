@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(BIN):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_TELEMETRY_ENABLED := false
 
-.PHONY: run test test-unit test-browser bench install install-test bun migrate seed clean
+.PHONY: run test test-production-shape test-unit test-browser bench install install-test bun migrate seed clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,11 @@ test: install-test bun
 	set -a; . .tools/services.env; set +a; \
 	  $(BIN)/pytest -q -m "not browser" tests && \
 	  $(BIN)/pytest -q -p no:asyncio -m browser tests/browser
+
+# The browser suite again in the production shape (Redis state manager, 2 workers, S3 on moto).
+test-production-shape: install-test bun
+	scripts/ensure_services.sh
+	scripts/browser_production_shape.sh
 
 bench: install-test bun
 	scripts/ensure_services.sh

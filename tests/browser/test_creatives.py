@@ -170,7 +170,9 @@ def test_upload_filter_edit_delete(page: Page, app_server: RunningApp):
     uploaded.click()
     drawer = page.locator("#creative-drawer")
     expect(drawer).to_be_visible()
-    expect(drawer.locator("#creative-preview-image")).to_have_attribute("src", re.compile(r"/files/creatives/"))
+    # a signed link to the private file: /files/... when embedded, the bucket's presigned URL on S3
+    expect(drawer.locator("#creative-preview-image")).to_have_attribute(
+        "src", re.compile(r"/files/creatives/|/aae-creatives/creatives/.+X-Amz-Signature="))
     page.fill("#edit-score", "120")
     page.click("#creative-save")
     expect(drawer.locator(".field-error")).to_have_text("A number from 0 to 100")
