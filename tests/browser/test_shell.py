@@ -4,6 +4,7 @@ consent, the chat drawer slot, sign out, token refresh; and the screenshot galle
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -183,8 +184,17 @@ def test_expired_access_token_is_refreshed_transparently(page: Page, app_server:
     page.goto("/billing")
     expect(page).to_have_url(re.compile(r"/billing/?$"))
     expect(page.locator("#balance-total")).to_be_visible()
-    fresh = next(c["value"] for c in page.context.cookies() if c["name"] == "aae_access")
+
+    def access_cookie() -> str:
+        return next(c["value"] for c in page.context.cookies() if c["name"] == "aae_access")
+
+    # The page can paint before the refresh round trip has replaced the cookie: wait for it (bounded).
+    deadline = time.monotonic() + 20
+    while access_cookie() == expired and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    fresh = access_cookie()
     assert fresh != expired and decode_access_token(fresh).user_id == user_id
+    expect(page).to_have_url(re.compile(r"/billing/?$"))
 
 
 def test_cors_is_pinned_to_the_public_url(app_server: RunningApp):
