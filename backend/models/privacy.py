@@ -3,7 +3,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlmodel import SQLModel
+from sqlalchemy import Column, Integer, text
+from sqlmodel import Field, SQLModel
 
 from backend.models.base import fk_field, id_field, str_field, text_field, time_field
 
@@ -22,6 +23,8 @@ class DataExport(SQLModel, table=True):
     id: int | None = id_field()
     user_id: int = fk_field("users.id")
     status: str = str_field(20, default=ExportStatus.PENDING)
+    # 0-100 while the job goes through the categories; committed as it goes, so the user sees it.
+    progress: int = Field(default=0, sa_column=Column(Integer(), nullable=False, server_default=text("0")))
     storage_key: str | None = str_field(512, default=None, nullable=True)
     expires_at: datetime | None = time_field(index=True)
     error: str | None = text_field()
