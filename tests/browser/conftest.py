@@ -8,6 +8,9 @@ by giving each run its own build and state directories and artifacts folder, e.g
 `REFLEX_WEB_WORKDIR=/tmp/web-a REFLEX_STATES_WORKDIR=/tmp/states-a AAE_TEST_ARTIFACTS=/tmp/artifacts-a`
 (unset, they are `.web`, `.states` and `test-artifacts/`, as CI uses them).
 
+Google sign-in is configured for the whole run against `google_issuer`, an oidc-provider-mock
+server started here (the dev login stays on, so the other tests sign in as before).
+
 Fixtures: `app_server` (seeded database, running app), `page` (a fresh context that has already
 answered the cookie banner with "essential only", so it never covers what a test clicks),
 `first_visit_page` (no answer yet), `app_db` (a session on the app's database, committed on exit).
@@ -44,11 +47,16 @@ SERVER_START_TIMEOUT = float(os.environ.get("AAE_TEST_SERVER_TIMEOUT", "240"))
 VENV_BIN = Path(sys.executable).parent
 
 
+GOOGLE_CLIENT_ID = "aae-browser-client"
+GOOGLE_CLIENT_SECRET = "aae-browser-secret"
+
+
 @dataclass(frozen=True)
 class RunningApp:
     url: str
     database_url: str
     log: Path
+    google_issuer: str
 
 
 def _free_port() -> int:
@@ -57,7 +65,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _app_env(database_url: str, public_url: str, storage_dir: Path) -> dict[str, str]:
+def _app_env(database_url: str, public_url: str, storage_dir: Path, google_issuer: str) -> dict[str, str]:
     tools = PROJECT_ROOT / ".tools" / "node_modules" / ".bin"
     return {
         **os.environ,
@@ -65,6 +73,9 @@ def _app_env(database_url: str, public_url: str, storage_dir: Path) -> dict[str,
         "AAE_DATABASE_URL": database_url,
         "AAE_PUBLIC_URL": public_url,
         "AAE_STORAGE_LOCAL_DIR": str(storage_dir),
+        "AAE_GOOGLE_CLIENT_ID": GOOGLE_CLIENT_ID,
+        "AAE_GOOGLE_CLIENT_SECRET": GOOGLE_CLIENT_SECRET,
+        "AAE_GOOGLE_METADATA_URL": f"{google_issuer}/.well-known/openid-configuration",
         "PATH": f"{tools}{os.pathsep}{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
         "REFLEX_USE_SYSTEM_BUN": "1",
         "REFLEX_TELEMETRY_ENABLED": "false",
@@ -73,11 +84,40 @@ def _app_env(database_url: str, public_url: str, storage_dir: Path) -> dict[str,
 
 
 @pytest.fixture(scope="session")
-def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+def google_issuer() -> Iterator[str]:
+    """oidc-provider-mock standing in for Google (its issuer is the URL it is reached at)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with (ARTIFACTS / "oidc-provider-mock.log").open("wb") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "oidc-provider-mock"), "-H", "127.0.0.1", "-p", str(port), "-n", "true"],
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"oidc-provider-mock exited with {process.returncode}")
+            try:
+                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("oidc-provider-mock did not answer in 30 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def app_server(database_url: str, google_issuer: str,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """Seed the fresh test database, then serve the app on a free port until the session ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = _app_env(database_url, url, tmp_path_factory.mktemp("files"))
+    env = _app_env(database_url, url, tmp_path_factory.mktemp("files"), google_issuer)
     subprocess.run([str(VENV_BIN / "python"), "-m", "backend.seed"], cwd=PROJECT_ROOT, env=env, check=True,
                    capture_output=True, timeout=120)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -90,7 +130,7 @@ def app_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
         )
     try:
         _wait_until_healthy(process, url, log_path)
-        yield RunningApp(url=url, database_url=database_url, log=log_path)
+        yield RunningApp(url=url, database_url=database_url, log=log_path, google_issuer=google_issuer)
     finally:
         _stop(process)
 
