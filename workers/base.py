@@ -8,7 +8,8 @@ Rules for actors (see docs/jobs.md):
   `Retries` middleware tries again with exponential backoff, up to `max_retries` (3) times;
 - a problem that no retry can fix raises `PermanentJobError`: the message fails at once;
 - either way, once a message has failed for good, `RecordFinalFailure` writes a `job_failures`
-  row and, when the job belonged to a user (its `user_id` argument), tells them in the app.
+  row and, when the job belonged to a user (its `user_id` argument), tells them in the app. An
+  actor whose rows need settling then (an export marked failed) passes `on_final_failure`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from dramatiq.broker import Broker, MessageProxy
 logger = logging.getLogger(__name__)
 
 F = TypeVar("F", bound=Callable[..., Any])
+# (session, exception, args, kwargs) -> the user the failed job belonged to, if its arguments do not say.
+FinalFailureHook = Callable[[Any, BaseException, tuple, dict], "int | None"]
 
 DEFAULT_QUEUE = "default"
 JOBS_CATEGORY = "jobs"
@@ -50,14 +53,18 @@ def actor(
     actor_name: str,
     queue_name: str = DEFAULT_QUEUE,
     failure_notice: str | None = None,
+    on_final_failure: FinalFailureHook | None = None,
     broker: Broker | None = None,
     **options: Any,
 ) -> Any:
     """Declare a dramatiq actor on the platform's broker.
 
     `actor_name` is required and dotted (`<domain>.<verb>`). `failure_notice` is the sentence a
-    user reads in the app when this job fails for good (defaults to a generic one). `broker`
-    defaults to the process's broker (tests pass their own). Other options (`max_retries`, `min_backoff`, `time_limit`, ...) go to dramatiq unchanged.
+    user reads in the app when this job fails for good (defaults to a generic one).
+    `on_final_failure(session, exception, args, kwargs)` runs then, in the transaction that records
+    the failure, to settle the job's rows; it returns the id of the user to tell when the job's
+    arguments do not name one (or None). `broker` defaults to the process's broker (tests pass
+    their own). Other options (`max_retries`, `min_backoff`, `time_limit`, ...) go to dramatiq unchanged.
     """
     if "." not in actor_name:
         raise ValueError(f"actor names are dotted '<domain>.<verb>', got {actor_name!r}")
@@ -67,6 +74,8 @@ def actor(
     throws = (throws,) if isinstance(throws, type) else tuple(throws)
     if failure_notice is not None:
         options["failure_notice"] = failure_notice
+    if on_final_failure is not None:
+        options["on_final_failure"] = on_final_failure
 
     def decorator(func: F) -> Any:
         return dramatiq.actor(
@@ -109,7 +118,7 @@ class RecordFinalFailure(Middleware):
 
     @property
     def actor_options(self) -> set[str]:
-        return {"failure_notice"}
+        return {"failure_notice", "on_final_failure"}
 
     def after_process_message(
         self, broker: Broker, message: MessageProxy, *, result: Any = None, exception: BaseException | None = None
@@ -140,12 +149,17 @@ class RecordFinalFailure(Middleware):
         from backend.db import unit_of_work
         from backend.jobs.service import record_job_failure
 
+        user_id = user_id_of(fn, tuple(message.args), dict(message.kwargs))
+        hook = options.get("on_final_failure")
         with unit_of_work() as session:
+            if hook is not None:
+                owner = hook(session, exception, tuple(message.args), dict(message.kwargs))
+                user_id = user_id if user_id is not None else owner
             record_job_failure(
                 session,
                 actor_name=message.actor_name,
                 message_id=message.message_id,
-                user_id=user_id_of(fn, tuple(message.args), dict(message.kwargs)),
+                user_id=user_id,
                 args=args,
                 error=error,
                 retries=max(attempts - 1, 0),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
+from sqlmodel import Session
+
 from backend.db import unit_of_work
 from backend.errors import StorageError
 from backend.integrations.storage import BucketKind
 from backend.jobs.enqueue import send_now
-from backend.models import DataExport, ExportStatus, User, UserStatus
+from backend.models import DataExport, User, UserStatus
 from backend.notifications import service as notifications
 from backend.notifications.schemas import NotificationCategory
 from backend.privacy import service as privacy
@@ -17,18 +19,34 @@ from workers.base import TransientJobError, actor
 logger = logging.getLogger(__name__)
 
 
-@actor(actor_name="privacy.export_user_data", failure_notice="Your data export could not be prepared.")
-def export_user_data(export_id: int) -> None:
+def commit_export_progress(export_id: int, progress: int) -> None:
+    """The export's progress in a short transaction of its own, so the Settings page (another
+    session) sees it while the export's own transaction is still open."""
     with unit_of_work() as session:
-        export = session.get(DataExport, export_id)
-        if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+        privacy.set_export_progress(session, export_id=export_id, progress=progress)
+
+
+def export_failed_for_good(session: Session, exception: BaseException, args: tuple, kwargs: dict) -> int | None:
+    """After the last attempt: the export is failed, so the user can ask again, and its owner is
+    the user `RecordFinalFailure` tells (the job's argument is an export id, not a user id)."""
+    export_id = args[0] if args else kwargs.get("export_id")
+    return privacy.fail_export(session, export_id=int(export_id), error=f"{type(exception).__name__}: {exception}")
+
+
+@actor(actor_name="privacy.export_user_data", failure_notice="Your data export could not be prepared.",
+       on_final_failure=export_failed_for_good)
+def export_user_data(export_id: int) -> None:
+    """Build the user's archive (Property 28), reporting progress as it goes. Safe to run again
+    (a retry, or a worker that died mid-job): a ready export is left alone, and the archive goes
+    to the key chosen on the first run."""
+    with unit_of_work() as session:
+        if privacy.start_export(session, export_id=export_id) is None:
             return
-        export.status = ExportStatus.RUNNING
-        session.add(export)
     try:
         with unit_of_work() as session:
             export = session.get(DataExport, export_id)
-            privacy.complete_export(session, export=export)
+            privacy.complete_export(session, export=export,
+                                    on_progress=lambda percent: commit_export_progress(export_id, percent))
             notifications.create_notification(
                 session, user_id=export.user_id, type="important", category=NotificationCategory.PRIVACY,
                 title="Your data export is ready",

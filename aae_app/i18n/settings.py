@@ -95,6 +95,7 @@ register({
     "settings.export_started": ("Export started; we'll notify you when it is ready", "已开始导出，完成后会通知您"),
     "settings.export_none": ("No export requested yet.", "尚未申请导出。"),
     "settings.export_running": ("Preparing your export, requested", "正在准备导出，申请时间"),
+    "settings.export_progress": ("Exporting…", "正在导出…"),
     "settings.export_ready": ("Your export is ready.", "导出已完成。"),
     "settings.export_expires": ("Link valid until", "链接有效期至"),
     "settings.export_failed": ("The export failed. Please request a new one.", "导出失败，请重新申请。"),

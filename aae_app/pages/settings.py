@@ -99,9 +99,12 @@ def export_status() -> rx.Component:
         ("failed", rx.text(t("settings.export_failed"), size="2", color=rx.color("red", 11))),
         ("expired", rx.text(t("settings.export_expired"), size="2", color_scheme="gray")),
         rx.vstack(
-            rx.hstack(rx.spinner(size="1"), rx.text(t("settings.export_running"), " ", export.requested, size="2"),
+            rx.hstack(rx.spinner(size="1"),
+                      rx.text(t("settings.export_progress"), " ", export.progress, " %", size="2",
+                              id="export-progress-text"),
                       align="center", spacing="2"),
-            rx.progress(duration="4s", width="100%"),
+            rx.progress(value=export.progress, max=100, width="100%", id="export-progress"),
+            rx.text(t("settings.export_running"), " ", export.requested, size="1", color_scheme="gray"),
             width="100%", spacing="2"),
     )
 

@@ -38,6 +38,7 @@ EXPORT_POLL_LIMIT = 300  # ten minutes, then the user can reload
 class ExportView:
     id: int = 0
     status: str = ""  # "" when none yet
+    progress: int = 0  # percent, 100 once ready
     requested: str = ""
     completed: str = ""
     expires: str = ""
@@ -47,7 +48,8 @@ class ExportView:
     def of(cls, export: DataExport | None, timezone: str) -> ExportView:
         if export is None:
             return cls()
-        return cls(id=export.id or 0, status=export.status, requested=format_time(export.created_at, timezone),
+        return cls(id=export.id or 0, status=export.status, progress=export.progress or 0,
+                   requested=format_time(export.created_at, timezone),
                    completed=format_time(export.completed_at, timezone),
                    expires=format_time(export.expires_at, timezone),
                    download_url=privacy.download_url(export) or "")
@@ -217,7 +219,8 @@ class SettingsState(AuthState):
 
     @rx.event(background=True)
     async def watch_export(self):
-        """Poll the export until it is ready (or failed), updating the progress on screen."""
+        """Poll the export while it is pending or running, updating its progress on screen; stop
+        once it is ready, failed or gone."""
         async with self:
             if self.user_id is None or self._watching_export:
                 return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import delete as sql_delete
@@ -76,13 +77,81 @@ EXPORT_CATEGORIES = ("profile", "ad_accounts", "credits", "creatives", "landing_
                      "notifications", "chat_history")
 METRICS_CSV_COLUMNS = ("day", "ad_account_id", "entity_type", "entity_id", "entity_name", "impressions", "clicks",
                        "spend", "conversions", "revenue")
+# Progress: the categories share 0-90 %, the stored archive is 95 %, the ready export 100 %.
+CATEGORIES_SHARE = 90
+STORED_PROGRESS = 95
+DONE_PROGRESS = 100
+
+ProgressReporter = Callable[[int], None]
 
 
-def build_export_archive(session: Session, *, user_id: int) -> bytes:
-    """A ZIP with one JSON file per data category (and the creatives' files themselves)."""
+def start_export(session: Session, *, export_id: int, storage: Storage | None = None) -> DataExport | None:
+    """Mark the export running (again, when the job is retried or redelivered), its progress at 0;
+    None when there is nothing to do (gone, ready, failed or expired).
+
+    The archive's key is chosen on the first run and kept, so a run that dies after storing the
+    file overwrites that same object when it runs again instead of leaving a second one behind.
+    """
+    from backend.integrations.storage import object_key
+
+    export = session.get(DataExport, export_id, with_for_update=True)
+    if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+        return None
+    export.status = ExportStatus.RUNNING
+    export.progress = 0
+    export.storage_key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
+    session.add(export)
+    session.flush()
+    return export
+
+
+def set_export_progress(session: Session, *, export_id: int, progress: int) -> None:
+    """Record how far a running export is (0-100); the job commits it at once in its own transaction."""
+    session.execute(sql_update(DataExport)
+                    .where(DataExport.id == export_id, DataExport.status == ExportStatus.RUNNING)
+                    .values(progress=max(0, min(int(progress), DONE_PROGRESS))))
+
+
+def fail_export(session: Session, *, export_id: int, error: str) -> int | None:
+    """The export job gave up: the export is failed (the user may request a new one). Returns the
+    user to tell, or None when the export is gone or was not in progress."""
+    export = session.get(DataExport, export_id, with_for_update=True)
+    if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+        return None
+    export.status = ExportStatus.FAILED
+    export.error = error[:2000]
+    session.add(export)
+    session.flush()
+    return export.user_id
+
+
+def build_export_archive(session: Session, *, user_id: int, storage: Storage | None = None,
+                         on_progress: ProgressReporter | None = None) -> bytes:
+    """A ZIP with one JSON file per data category (and the creatives' files themselves).
+
+    `on_progress(percent)` is called after each category (10 %, 20 % ... 90 %).
+    """
     import io
-    import json
     import zipfile
+
+    storage = storage or get_storage()
+    user = get_or_raise(session, user_id)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", "Your AAE Web Platform data, one JSON file per category.\n"
+                                       "reports/metrics_daily.csv has your daily metrics as a spreadsheet.\n"
+                                       "creatives/ holds the files of your creative library.\n")
+        sections = _write_categories(session, user=user, archive=archive, storage=storage)
+        for done, _category in enumerate(sections, start=1):
+            if on_progress is not None:
+                on_progress(done * CATEGORIES_SHARE // len(EXPORT_CATEGORIES))
+    return buffer.getvalue()
+
+
+def _write_categories(session: Session, *, user: User, archive, storage: Storage) -> Iterator[str]:
+    """Write the categories into `archive` in `EXPORT_CATEGORIES` order, yielding each one's name
+    once it is written."""
+    import json
 
     from backend.integrations.storage import ObjectNotFound
     from backend.models import (
@@ -98,40 +167,35 @@ def build_export_archive(session: Session, *, user_id: int) -> bytes:
     )
 
     def rows(model, *, exclude: set[str] = frozenset()) -> list[dict]:
-        items = session.exec(select(model).where(model.user_id == user_id).order_by(col(model.id))).all()
+        items = session.exec(select(model).where(model.user_id == user.id).order_by(col(model.id))).all()
         return [{k: v for k, v in item.model_dump(mode="json").items() if k not in exclude} for item in items]
 
-    user = get_or_raise(session, user_id)
-    profile = user.model_dump(mode="json", exclude={"oauth_id"})
-    payload = {
-        "profile": profile,
-        "ad_accounts": rows(AdAccount, exclude={"access_token_encrypted", "refresh_token_encrypted"}),
-        "credits": {"balance": {"gifted": str(user.gifted_credits), "purchased": str(user.purchased_credits)},
-                    "transactions": rows(CreditTransaction)},
-        "creatives": rows(Creative),
-        "landing_pages": rows(LandingPage),
-        "campaigns": rows(Campaign),
-        "reports": {"daily": rows(MetricsDaily), "archived_monthly": rows(MetricsArchive)},
-        "notifications": rows(Notification),
-        "chat_history": rows(ChatMessage),
-    }
-    storage = get_storage()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("README.txt", "Your AAE Web Platform data, one JSON file per category.\n"
-                                       "reports/metrics_daily.csv has your daily metrics as a spreadsheet.\n"
-                                       "creatives/ holds the files of your creative library.\n")
-        for category in EXPORT_CATEGORIES:
-            archive.writestr(f"{category}.json", json.dumps(payload[category], indent=2, ensure_ascii=False))
-        archive.writestr("reports/metrics_daily.csv", _csv(payload["reports"]["daily"], METRICS_CSV_COLUMNS))
-        for creative in payload["creatives"]:
-            try:
-                data = storage.get_bytes(BucketKind.CREATIVES, creative["storage_key"])
-            except ObjectNotFound:
-                continue
-            name = creative["storage_key"].rsplit("/", 1)[-1]
-            archive.writestr(f"creatives/{creative['id']}-{name}", data)
-    return buffer.getvalue()
+    def write(category: str, payload: object) -> str:
+        archive.writestr(f"{category}.json", json.dumps(payload, indent=2, ensure_ascii=False))
+        return category
+
+    yield write("profile", user.model_dump(mode="json", exclude={"oauth_id"}))
+    yield write("ad_accounts", rows(AdAccount, exclude={"access_token_encrypted", "refresh_token_encrypted"}))
+    yield write("credits", {"balance": {"gifted": str(user.gifted_credits), "purchased": str(user.purchased_credits)},
+                            "transactions": rows(CreditTransaction)})
+    creatives = rows(Creative)
+    write("creatives", creatives)
+    for creative in creatives:
+        try:
+            data = storage.get_bytes(BucketKind.CREATIVES, creative["storage_key"])
+        except ObjectNotFound:
+            continue
+        name = creative["storage_key"].rsplit("/", 1)[-1]
+        archive.writestr(f"creatives/{creative['id']}-{name}", data)
+    yield "creatives"
+    yield write("landing_pages", rows(LandingPage))
+    yield write("campaigns", rows(Campaign))
+    daily = rows(MetricsDaily)
+    write("reports", {"daily": daily, "archived_monthly": rows(MetricsArchive)})
+    archive.writestr("reports/metrics_daily.csv", _csv(daily, METRICS_CSV_COLUMNS))
+    yield "reports"
+    yield write("notifications", rows(Notification))
+    yield write("chat_history", rows(ChatMessage))
 
 
 def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
@@ -146,18 +210,26 @@ def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
 
 
 def complete_export(session: Session, *, export: DataExport, storage: Storage | None = None,
-                    now: datetime | None = None) -> DataExport:
+                    now: datetime | None = None, on_progress: ProgressReporter | None = None) -> DataExport:
+    """Build and store the archive, then make the export ready (100 %) in the caller's transaction.
+
+    `on_progress` hears each step (see `build_export_archive`, then 95 % once the file is
+    stored); the job passes one that commits it in a transaction of its own.
+    """
     from datetime import timedelta
 
     from backend.integrations.storage import object_key
 
     now = now or datetime.now(UTC)
     storage = storage or get_storage()
-    data = build_export_archive(session, user_id=export.user_id)
-    key = object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
+    report = on_progress or (lambda percent: setattr(export, "progress", percent))
+    data = build_export_archive(session, user_id=export.user_id, storage=storage, on_progress=report)
+    key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
     storage.put_bytes(BucketKind.EXPORTS, key, data, "application/zip")
+    report(STORED_PROGRESS)
     export.storage_key = key
     export.status = ExportStatus.READY
+    export.progress = DONE_PROGRESS
     export.completed_at = now
     export.expires_at = now + timedelta(seconds=EXPORT_LINK_SECONDS)
     session.add(export)

@@ -59,6 +59,7 @@ class ExportPublic(BaseModel):
 
     id: int
     status: str
+    progress: int = Field(ge=0, le=100, description="How far the export job is, in percent (100 once ready)")
     created_at: datetime
     completed_at: datetime | None
     expires_at: datetime | None

@@ -1,0 +1,3 @@
+"""The job tests' brokers, for the export tests."""
+
+from tests.workers.conftest import installed_stub_broker, stub_broker  # noqa: F401  (fixtures)
