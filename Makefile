@@ -44,12 +44,14 @@ run: install bun seed
 	AAE_PUBLIC_URL=$${AAE_PUBLIC_URL:-http://127.0.0.1:$(PORT)} \
 	  $(BIN)/reflex run --env prod --single-port --backend-host 127.0.0.1 --backend-port $(PORT)
 
-# Browser tests (sync Playwright) run in their own pytest invocation, apart from asyncio tests.
+# Browser tests (sync Playwright) run in their own pytest invocation, apart from asyncio tests;
+# then the browser suite once more in the production shape (Redis state manager, 2 workers, S3).
 test: install-test bun
 	scripts/ensure_services.sh
 	set -a; . .tools/services.env; set +a; \
 	  $(BIN)/pytest -q -m "not browser" tests && \
-	  $(BIN)/pytest -q -p no:asyncio -m browser tests/browser
+	  $(BIN)/pytest -q -p no:asyncio -m browser tests/browser && \
+	  scripts/browser_production_shape.sh
 
 # The browser suite again in the production shape (Redis state manager, 2 workers, S3 on moto).
 test-production-shape: install-test bun

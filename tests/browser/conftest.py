@@ -14,7 +14,8 @@ server started here (the dev login stays on, so the other tests sign in as befor
 Fixtures: `app_server` (seeded database, running app), `page` (a fresh context that has already
 answered the cookie banner with "essential only", so it never covers what a test clicks),
 `first_visit_page` (no answer yet), `app_db` (a session on the app's database, committed on exit).
-Helpers: `sign_in(page, email=, name=)` through the dev login, `screenshot(page, name)`.
+Helpers: `sign_in(page, email=, name=)` through the dev login, `screenshot(page, name)` (waits for
+running animations to finish first). Assertions wait up to AAE_TEST_WAIT_TIMEOUT_MS (20 s).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import contextlib
 import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import Session
 
 from backend.config import PROJECT_ROOT
@@ -44,6 +46,10 @@ CHROMIUM = os.environ.get("AAE_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 SERVER_START_TIMEOUT = float(os.environ.get("AAE_TEST_SERVER_TIMEOUT", "240"))
+# How long a page action or an `expect(...)` waits for its condition. Playwright's own default for
+# assertions is 5 s, too short for a first paint on a loaded 2-core machine with 2 app workers.
+WAIT_TIMEOUT_MS = int(os.environ.get("AAE_TEST_WAIT_TIMEOUT_MS", "20000"))
+expect.set_options(timeout=WAIT_TIMEOUT_MS)
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -179,7 +185,7 @@ CONSENT_KEY = "aae_cookie_consent"
 
 def _new_page(browser: Browser, app_server: RunningApp, *, consent: str | None, **context_args) -> Page:
     context = browser.new_context(base_url=app_server.url, viewport={"width": 1366, "height": 860}, **context_args)
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(WAIT_TIMEOUT_MS)
     if consent is not None:
         context.add_init_script(f"window.localStorage.setItem({CONSENT_KEY!r}, {consent!r})")
     return context.new_page()
@@ -227,7 +233,21 @@ def sign_in(page: Page, *, email: str = "demo@aae.local", name: str = "Demo Mark
     expect(page.locator("#page-title")).to_be_visible()
 
 
+# True once no finite animation or transition (a drawer's slide-in, a color change) is running;
+# endless ones (spinners) don't count.
+_ANIMATIONS_DONE = """() => document.getAnimations().every(
+    a => a.playState !== "running" || a.effect?.getComputedTiming().iterations === Infinity)"""
+
+
+def wait_for_animations(page: Page) -> None:
+    """Bounded: a screenshot is still taken if something keeps animating."""
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(_ANIMATIONS_DONE, timeout=10_000)
+
+
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page PNG in the artifacts folder, once the page's animations have finished."""
+    wait_for_animations(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

@@ -45,7 +45,6 @@ def open_chat(page: Page) -> None:
         page.click("#chat-toggle")
     expect(page.locator("#chat-drawer")).to_have_attribute("aria-hidden", "false")
     expect(page.locator("#chat-status")).to_have_attribute("data-state", "connected")
-    page.wait_for_timeout(300)  # the drawer's slide-in, before any screenshot
 
 
 def send(page: Page, text: str) -> None:

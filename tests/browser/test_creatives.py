@@ -72,7 +72,6 @@ def capture(page: Page, app: RunningApp, name: str, *, ready: str, ready_zh: str
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         expect(page.locator(ready).first).to_be_visible()
-        page.wait_for_timeout(300)
         screenshot(page, f"{name}-{scheme}-en")
     set_language(app, "zh")
     try:
@@ -83,7 +82,6 @@ def capture(page: Page, app: RunningApp, name: str, *, ready: str, ready_zh: str
         for scheme in ("light", "dark"):
             page.emulate_media(color_scheme=scheme)
             expect(page.locator(ready).first).to_be_visible()
-            page.wait_for_timeout(300)
             screenshot(page, f"{name}-{scheme}-zh")
     finally:
         set_language(app, "en")

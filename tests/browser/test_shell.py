@@ -149,8 +149,7 @@ def test_chat_toggle_opens_the_drawer_slot(page: Page):
     page.click("#chat-toggle")
     expect(drawer).to_be_visible()
     expect(drawer).to_contain_text("How can I help today?")  # the chat greets a new conversation
-    page.wait_for_timeout(300)  # the slide-in
-    screenshot(page, "shell-chat-drawer")
+    screenshot(page, "shell-chat-drawer")  # after the slide-in (screenshot waits for animations)
     page.click("#chat-close")
     expect(drawer).to_be_hidden()
 
@@ -248,7 +247,6 @@ def test_screenshot_gallery(page: Page, dark_page: Page, app_db, appearance: str
         for path, name, ready in GALLERY:
             shot_page.goto(path)
             expect(shot_page.locator(ready).first).to_be_visible()
-            shot_page.wait_for_timeout(400)
             screenshot(shot_page, f"shell-{name}-{appearance}-{language}")
     finally:
         set_language(app_db, DEMO_EMAIL, "en")
