@@ -4,6 +4,10 @@ Idempotent: every row has a natural key (email, platform ids, storage keys, metr
 operation ids), so running it again adds nothing; on a later day it only adds the new days.
 Metrics are deterministic per campaign and day (random.Random seeded with both), shaped by a
 trend, the weekday and noise. CTR is stored in percent, as the ad platforms report it.
+
+Today has metrics too, for the part of the (UTC) day gone by (at least TODAY_SHARE_FLOOR of a
+day), so the demo dashboard opens on "today so far" rather than on zero. A later run rewrites
+today's and yesterday's rows: today grows, and yesterday becomes the full day.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ DEMO_NAME = "Demo Marketer"
 SANDBOX_ACCOUNT_ID = "sbx-1001"
 SANDBOX_ACCOUNT_NAME = "Sandbox Store US"
 METRIC_DAYS = 90
+TODAY_SHARE_FLOOR = 0.2  # today's share of a day's delivery just after midnight
 CENT = Decimal("0.01")
 # Monday..Sunday.
 WEEKDAY_FACTOR = (1.04, 1.06, 1.05, 1.02, 0.97, 0.90, 0.88)
@@ -97,15 +102,17 @@ LEDGER = (
 )
 
 
-def seed(session: Session, *, today: date | None = None) -> User:
-    today = today or datetime.now(UTC).date()
+def seed(session: Session, *, today: date | None = None, now: datetime | None = None) -> User:
+    now = now or datetime.now(UTC)
+    today = today or now.date()
+    share = today_share(now) if today == now.date() else 1.0
     user = ensure_demo_user(session)
     account = ensure_ad_account(session, user)
     creatives = ensure_creatives(session, user)
     campaigns = ensure_campaigns(session, user, account, [c.id for c in creatives])
     for spec in CAMPAIGNS:
         if spec.has_metrics:
-            ensure_metrics(session, user, account, campaigns[spec.platform_id], spec, today)
+            ensure_metrics(session, user, account, campaigns[spec.platform_id], spec, today, today_share=share)
     ensure_ledger(session, user)
     return user
 
@@ -201,10 +208,17 @@ class DayMetrics:
     revenue: Decimal
 
 
-def day_metrics(spec: CampaignSeed, day: date, *, position: float) -> DayMetrics:
-    """One campaign-day; `position` runs 0 → 1 across the 90 days (the trend)."""
+def today_share(now: datetime) -> float:
+    """How much of a day's delivery today has had by `now` (UTC), at least TODAY_SHARE_FLOOR."""
+    elapsed = (now.astimezone(UTC) - datetime.combine(now.astimezone(UTC).date(), time.min, tzinfo=UTC))
+    return min(1.0, max(TODAY_SHARE_FLOOR, elapsed / timedelta(days=1)))
+
+
+def day_metrics(spec: CampaignSeed, day: date, *, position: float, share: float = 1.0) -> DayMetrics:
+    """One campaign-day; `position` runs 0 → 1 across the 90 days (the trend); `share` < 1 is the
+    part of the day delivered so far (the same day's numbers, scaled)."""
     rng = random.Random(f"{spec.platform_id}:{day.isoformat()}")
-    volume = spec.daily_impressions * (1 + spec.growth * position) * WEEKDAY_FACTOR[day.weekday()]
+    volume = spec.daily_impressions * (1 + spec.growth * position) * WEEKDAY_FACTOR[day.weekday()] * share
     impressions = max(0, round(volume * rng.uniform(0.85, 1.15)))
     clicks = round(impressions * spec.ctr * rng.uniform(0.85, 1.15))
     spend = Decimal(str(clicks * spec.cpc * rng.uniform(0.92, 1.08))).quantize(CENT)
@@ -213,10 +227,40 @@ def day_metrics(spec: CampaignSeed, day: date, *, position: float) -> DayMetrics
     return DayMetrics(impressions, clicks, spend, conversions, revenue)
 
 
+def _report_values(m: DayMetrics) -> dict[str, object]:
+    return {
+        "impressions": m.impressions, "clicks": m.clicks, "spend": m.spend, "conversions": m.conversions,
+        "revenue": m.revenue,
+        "ctr": m.clicks / m.impressions if m.impressions else 0.0,  # a fraction, as reports compute it
+        "cpc": (m.spend / m.clicks).quantize(CENT) if m.clicks else Decimal("0.00"),
+        "cpa": (m.spend / m.conversions).quantize(CENT) if m.conversions else Decimal("0.00"),
+        "roas": round(float(m.revenue / m.spend), 4) if m.spend else 0.0,
+    }
+
+
+def _daily_values(m: DayMetrics) -> dict[str, object]:
+    return {"impressions": m.impressions, "clicks": m.clicks, "spend": m.spend, "conversions": m.conversions,
+            "revenue": m.revenue}
+
+
 def ensure_metrics(
-    session: Session, user: User, account: AdAccount, campaign: Campaign, spec: CampaignSeed, today: date
+    session: Session, user: User, account: AdAccount, campaign: Campaign, spec: CampaignSeed, today: date,
+    *, today_share: float = 1.0,
 ) -> None:
+    """The 90 days before `today` in full and, for a campaign still delivering, `today_share` of today.
+
+    Older days are only added; today's and yesterday's rows are rewritten, since an earlier run
+    may have stored a part of either day.
+    """
     entity_id = spec.platform_id
+    recent = today - timedelta(days=1)
+    reports = {row.timestamp: row for row in session.exec(select(ReportMetrics).where(
+        ReportMetrics.ad_account_id == account.id, ReportMetrics.entity_type == EntityType.CAMPAIGN,
+        ReportMetrics.entity_id == entity_id,
+        ReportMetrics.timestamp >= datetime.combine(recent, time.min, tzinfo=UTC))).all()}
+    daily = {row.day: row for row in session.exec(select(MetricsDaily).where(
+        MetricsDaily.ad_account_id == account.id, MetricsDaily.entity_type == EntityType.CAMPAIGN,
+        MetricsDaily.entity_id == entity_id, MetricsDaily.day >= recent)).all()}
     have_reports = set(session.exec(select(ReportMetrics.timestamp).where(
         ReportMetrics.ad_account_id == account.id, ReportMetrics.entity_type == EntityType.CAMPAIGN,
         ReportMetrics.entity_id == entity_id)).all())
@@ -224,26 +268,29 @@ def ensure_metrics(
         MetricsDaily.ad_account_id == account.id, MetricsDaily.entity_type == EntityType.CAMPAIGN,
         MetricsDaily.entity_id == entity_id)).all())
     first = today - timedelta(days=METRIC_DAYS)
-    for offset in range(METRIC_DAYS - spec.paused_days):
+    # A paused campaign stopped delivering `paused_days` ago; the others deliver today too.
+    last_offset = METRIC_DAYS if spec.paused_days == 0 else METRIC_DAYS - spec.paused_days - 1
+    for offset in range(last_offset + 1):
         day = first + timedelta(days=offset)
-        m = day_metrics(spec, day, position=offset / (METRIC_DAYS - 1))
+        m = day_metrics(spec, day, position=min(1.0, offset / (METRIC_DAYS - 1)),
+                        share=today_share if day == today else 1.0)
         stamp = datetime.combine(day, time.min, tzinfo=UTC)
-        if stamp not in have_reports:
+        if stamp in reports:
+            for name, value in _report_values(m).items():
+                setattr(reports[stamp], name, value)
+            session.add(reports[stamp])
+        elif stamp not in have_reports:
             session.add(ReportMetrics(
                 timestamp=stamp, user_id=user.id, ad_account_id=account.id, entity_type=EntityType.CAMPAIGN,
-                entity_id=entity_id, entity_name=campaign.name, impressions=m.impressions, clicks=m.clicks,
-                spend=m.spend, conversions=m.conversions, revenue=m.revenue,
-                ctr=m.clicks / m.impressions if m.impressions else 0.0,  # a fraction, as reports compute it
-                cpc=(m.spend / m.clicks).quantize(CENT) if m.clicks else Decimal("0.00"),
-                cpa=(m.spend / m.conversions).quantize(CENT) if m.conversions else Decimal("0.00"),
-                roas=round(float(m.revenue / m.spend), 4) if m.spend else 0.0,
-            ))
-        if day not in have_daily:
+                entity_id=entity_id, entity_name=campaign.name, **_report_values(m)))
+        if day in daily:
+            for name, value in _daily_values(m).items():
+                setattr(daily[day], name, value)
+            session.add(daily[day])
+        elif day not in have_daily:
             session.add(MetricsDaily(
                 user_id=user.id, ad_account_id=account.id, entity_type=EntityType.CAMPAIGN, entity_id=entity_id,
-                entity_name=campaign.name, day=day, impressions=m.impressions, clicks=m.clicks, spend=m.spend,
-                conversions=m.conversions, revenue=m.revenue,
-            ))
+                entity_name=campaign.name, day=day, **_daily_values(m)))
     session.flush()
 
 
