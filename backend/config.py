@@ -143,6 +143,15 @@ class Settings(BaseSettings):
     jobs_inline_worker: bool = Field(
         default=True, description="Run an in-process worker when no Redis broker is configured."
     )
+    jobs_redis_namespace: str = Field(default="aae", description="Prefix of the job queues' keys in Redis.")
+    jobs_heartbeat_timeout_ms: int = Field(
+        default=60_000, ge=1_000,
+        description="A worker silent this long counts as dead; its unacknowledged jobs are redelivered.",
+    )
+    jobs_maintenance_chance: int = Field(
+        default=1_000, ge=0, le=1_000_000,
+        description="Broker commands per million that look for dead workers' jobs to redeliver.",
+    )
 
     @property
     def is_production(self) -> bool:

@@ -8,6 +8,11 @@
 
 Both get the same middleware: dramatiq's `Retries` (3 retries, exponential backoff) and
 `RecordFinalFailure` (a `job_failures` row and a notification once a message fails for good).
+
+A worker killed outright (SIGKILL, OOM, a lost host) leaves its unacknowledged messages in Redis;
+another worker's broker puts them back on their queue once the dead one's heartbeat is older than
+`AAE_JOBS_HEARTBEAT_TIMEOUT_MS` (dramatiq checks on `AAE_JOBS_MAINTENANCE_CHANCE` commands per
+million). Actors are idempotent, so the redelivered job runs again safely.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ MAX_RETRIES = 3
 MIN_BACKOFF_MS = 1_000  # first retry after ~1 s (jittered), then ~2 s, ~4 s
 MAX_BACKOFF_MS = 10 * 60 * 1_000
 REDIS_NAMESPACE = "aae"
+HEARTBEAT_TIMEOUT_MS = 60_000  # dramatiq's default: a worker silent for a minute is dead
+MAINTENANCE_CHANCE = 1_000  # dramatiq's default: 1 broker command in 1000 looks for dead workers
 INLINE_WORKER_THREADS = 2
 INLINE_WORKER_TIMEOUT_MS = 500  # how long an idle consumer waits before it checks for shutdown
 
@@ -70,12 +77,15 @@ def build_broker(
     max_retries: int = MAX_RETRIES,
     min_backoff_ms: int = MIN_BACKOFF_MS,
     max_backoff_ms: int = MAX_BACKOFF_MS,
+    heartbeat_timeout_ms: int = HEARTBEAT_TIMEOUT_MS,
+    maintenance_chance: int = MAINTENANCE_CHANCE,
 ) -> Broker:
     """A new broker (not installed globally): Redis when `redis_url` is given, else a StubBroker."""
     middleware = build_middleware(max_retries=max_retries, min_backoff_ms=min_backoff_ms, max_backoff_ms=max_backoff_ms)
     broker: Broker
     if redis_url:
-        broker = RedisBroker(url=redis_url, namespace=namespace, middleware=middleware)
+        broker = RedisBroker(url=redis_url, namespace=namespace, middleware=middleware,
+                             heartbeat_timeout=heartbeat_timeout_ms, maintenance_chance=maintenance_chance)
     else:
         broker = StubBroker(middleware=middleware)
     broker.declare_queue(DEFAULT_QUEUE)
@@ -88,7 +98,11 @@ def setup_broker(settings: Settings | None = None) -> Broker:
     with _lock:
         if _broker is None:
             settings = settings or get_settings()
-            broker = build_broker(redis_url=settings.redis_url)
+            broker = build_broker(
+                redis_url=settings.redis_url, namespace=settings.jobs_redis_namespace,
+                heartbeat_timeout_ms=settings.jobs_heartbeat_timeout_ms,
+                maintenance_chance=settings.jobs_maintenance_chance,
+            )
             logger.info("dramatiq broker: %s", type(broker).__name__)
             install_broker(broker)
         return _broker  # type: ignore[return-value]
