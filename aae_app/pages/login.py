@@ -126,7 +126,7 @@ def login_card() -> rx.Component:
     )
 
 
-@rx.page(route="/login", title="Sign in · AAE", on_load=LoginState.load)
+@rx.page(route="/login", title=f"{t('login.sign_in')} · AAE", on_load=LoginState.load)
 def login() -> rx.Component:
     return rx.fragment(
         rx.center(

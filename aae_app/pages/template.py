@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 
-from aae_app.components.layout import shell
+from aae_app.components.layout import ROUTE_TITLES, shell
+from aae_app.i18n import t
 from aae_app.state.auth import AuthState
 
 APP_NAME = "AAE"
+
+
+def tab_title(route: str, title: str) -> Any:
+    """The browser tab's title: the page's name in the user's language (a Var), then the app's."""
+    key = ROUTE_TITLES.get(route)
+    return f"{t(key)} · {APP_NAME}" if key else f"{title} · {APP_NAME}"
 
 
 def app_page(
@@ -28,7 +36,7 @@ def app_page(
         page.__name__ = content.__name__
         rx.page(
             route=route,
-            title=f"{title} · {APP_NAME}",
+            title=tab_title(route, title),
             description=description,
             on_load=[AuthState.require_login, *(on_load or [])],
         )(page)
