@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from aae_app.i18n import t
+from aae_app.i18n.tools import TOOL_NAME_PREFIX
 from aae_app.state.auth import AuthState
 from aae_app.state.chat import ChatRow, ChatState, MediaItem, ToolCard
 
@@ -19,7 +20,9 @@ def tool_card(card: ToolCard, live: bool = False) -> rx.Component:
         rx.hstack(
             rx.center(rx.icon("wrench", size=13), width="24px", height="24px", border_radius="7px",
                       background=rx.color(card.color, 3), color=rx.color(card.color, 11), flex_shrink="0"),
-            rx.text(card.title, size="2", weight="medium", trim="both", class_name="tool-title"),
+            # The tool's name in the user's language; its own title when the table has none.
+            rx.text(AuthState.texts[TOOL_NAME_PREFIX + card.name] | card.title, size="2", weight="medium",
+                    trim="both", class_name="tool-title"),
             rx.spacer(),
             rx.badge(rx.cond(card.status == "running", rx.spinner(size="1"), rx.fragment()),
                      AuthState.texts["chat.tool." + card.status], color_scheme=card.color, variant="soft",

@@ -51,3 +51,4 @@ def t(key: str) -> Any:
 
 # The shared and page texts (registered on import; modules elsewhere register their own).
 from aae_app.i18n import billing, common, dashboard, notifications, settings  # noqa: E402, F401
+from aae_app.i18n import tools  # noqa: E402, F401  (the chat's tool names)
