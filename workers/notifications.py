@@ -37,10 +37,11 @@ def deliver_email(outbox_id: int) -> None:
 @actor(actor_name="notifications.requeue_stuck_emails")
 def requeue_stuck_emails() -> None:
     """Periodic: enqueue delivery of emails still queued long after they were written (the
-    process died, or the broker was down, between commit and enqueue)."""
+    process died, or the broker was down, between commit and enqueue), and of emails whose
+    delivery failed for a reason that may pass (SMTP down) after their job's own retries."""
     with unit_of_work() as session:
         ids = notifications.stuck_email_ids(session, older_than=STUCK_AFTER)
     for outbox_id in ids:
         send_now(deliver_email, outbox_id)
     if ids:
-        logger.warning("re-enqueued %d stuck email(s)", len(ids))
+        logger.warning("re-enqueued %d stuck or failed email(s)", len(ids))

@@ -13,7 +13,7 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import and_, func, or_, update
 from sqlmodel import Session, col, select
 
 from backend.config import get_settings
@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 DELIVER_EMAIL_ACTOR = "notifications.deliver_email"
 LOW_BALANCE_CATEGORY = NotificationCategory.CREDITS
 MAX_PAGE_SIZE = 100
+RETRY_FAILED_EMAILS_FOR = timedelta(hours=24)  # an email failing (SMTP down) this long is given up
 
 
 # --- sending ---------------------------------------------------------------------------------
@@ -143,13 +144,21 @@ def notify_low_balance(
     )
 
 
-def stuck_email_ids(session: Session, *, older_than: timedelta, limit: int = 500) -> list[int]:
-    """Outbox emails still `queued` after `older_than`: their delivery job was never sent."""
-    cutoff = utcnow() - older_than
+def stuck_email_ids(
+    session: Session, *, older_than: timedelta, limit: int = 500, retry_failed_for: timedelta = RETRY_FAILED_EMAILS_FOR
+) -> list[int]:
+    """Outbox emails to hand to the delivery job again, written more than `older_than` ago:
+    still `queued` (their delivery job was never sent), or failed for a reason that may pass
+    (SMTP down longer than the job's few retries), for up to `retry_failed_for` after they were
+    written. Delivery never sends a sent email twice, so handing one over again is safe."""
+    now = utcnow()
+    retry_transient = and_(EmailOutbox.status == EmailStatus.FAILED, col(EmailOutbox.error).startswith("transient:"),
+                           col(EmailOutbox.created_at) >= now - retry_failed_for)
     return list(
         session.exec(
             select(EmailOutbox.id)
-            .where(EmailOutbox.status == EmailStatus.QUEUED, col(EmailOutbox.created_at) < cutoff)
+            .where(or_(EmailOutbox.status == EmailStatus.QUEUED, retry_transient),
+                   col(EmailOutbox.created_at) < now - older_than)
             .order_by(col(EmailOutbox.id))
             .limit(limit)
         ).all()
