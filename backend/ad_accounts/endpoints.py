@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from fastapi.responses import RedirectResponse
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.ad_accounts import service as ad_accounts
 from backend.ad_accounts.schemas import AdAccountBind, AdAccountPublic, AdAccountUpdate, BindStart, RefreshResult
@@ -17,7 +18,7 @@ from backend.common.schemas import Deleted, Ok
 from backend.config import get_settings
 from backend.errors import AppError
 
-router = APIRouter(prefix="/api/v1/ad-accounts", tags=["ad accounts"])
+router = api_router(prefix="/api/v1/ad-accounts", tags=["ad accounts"])
 CALLBACK_PATH = "/api/v1/ad-accounts/oauth/callback"
 
 

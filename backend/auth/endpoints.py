@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Body, Depends, Form, Request
+from fastapi import Body, Depends, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from backend.common.routing import api_router
 from backend.auth import service as auth_service
 from backend.auth.cookies import REFRESH_COOKIE, clear_session_cookies, set_session_cookies
 from backend.auth.dependencies import CurrentUser, RequestContextDep
@@ -18,7 +19,7 @@ from backend.db import unit_of_work
 from backend.errors import DevLoginDisabled, Unauthorized
 from backend.users import service as users
 
-router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+router = api_router(prefix="/api/v1/auth", tags=["auth"])
 
 # Deliberately loose: the dev login accepts local addresses such as demo@aae.local.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+$"

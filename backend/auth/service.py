@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.orm.instrumentation import manager_of_class
 from sqlmodel import Session, col, select
 
 from backend.audit.service import AuditAction, RequestContext, record
@@ -135,10 +138,29 @@ def revoke_all_for_user(session: Session, *, user_id: int, now: datetime | None 
 
 def authenticate_access_token(session: Session, token: str | None) -> User:
     """The active user an access token belongs to; `Unauthorized` otherwise."""
-    claims = decode_access_token(token)
-    user = session.get(User, claims.user_id)
-    if user is None or user.status != UserStatus.ACTIVE:
+    return load_active_user(session, decode_access_token(token).user_id)
+
+
+def load_active_user(session: Session, user_id: int) -> User:
+    """The user of a verified token, if the account is still active; `Unauthorized` otherwise.
+
+    Every request runs this, and most endpoints only need `user.id`: so it reads just the status
+    column, and returns the `User` with its other columns expired — the first access to one of
+    them loads them all in one SELECT, within the same transaction.
+    """
+    known = session.identity_map.get(identity_key(User, user_id))
+    if known is not None:
+        status = known.status
+    else:
+        status = session.connection().execute(select(User.status).where(col(User.id) == user_id)).scalar()
+    if status != UserStatus.ACTIVE:
         raise Unauthorized("Account is not active", details={"reason": "inactive"})
+    if known is not None:
+        return known
+    user = manager_of_class(User).new_instance()
+    user.id, user.status = user_id, status
+    make_transient_to_detached(user)  # persistent as if loaded; the columns not set are expired
+    session.add(user)
     return user
 
 

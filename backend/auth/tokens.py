@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -47,13 +49,26 @@ def create_access_token(user_id: int, *, now: datetime | None = None, ttl_second
 
 
 def decode_access_token(token: str | None) -> AccessClaims:
-    """The claims of a valid access token; `Unauthorized` (1002) for anything else."""
+    """The claims of a valid access token; `Unauthorized` (1002) for anything else.
+
+    A token whose signature was verified once is remembered (by its exact text and the key that
+    verified it), so a client's repeated requests skip the JWT parsing; expiry is checked on
+    every call. Invalid tokens are never remembered.
+    """
     if not token:
         raise Unauthorized("Not signed in")
+    claims = _verified_claims(token, get_settings().secret_key)
+    if claims.expires_at.timestamp() <= time.time():
+        raise Unauthorized("Access token expired", details={"reason": "expired"})
+    return claims
+
+
+@lru_cache(maxsize=8192)
+def _verified_claims(token: str, secret_key: str) -> AccessClaims:
     try:
         claims = jwt.decode(
             token,
-            get_settings().secret_key,
+            secret_key,
             algorithms=[ALGORITHM],
             options={"require": _REQUIRED_CLAIMS},
         )

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Header, Query, Request
+from fastapi import Depends, Form, Header, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from sqlmodel import Session
 from starlette.responses import Response
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.auth.dependencies import CurrentUser, SessionDep
 from backend.billing import service as billing
@@ -37,8 +38,8 @@ from backend.models import CreditOrder, OrderStatus
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(tags=["billing"])
-webhook_router = APIRouter(tags=["webhooks"])
+router = api_router(tags=["billing"])
+webhook_router = api_router(tags=["webhooks"])
 
 PaymentsDep = Annotated[PaymentProvider, Depends(get_payments)]
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.campaigns import service as campaigns
@@ -14,7 +15,7 @@ from backend.campaigns.service import CampaignData, CampaignEdit
 from backend.common.deps import ApiUser, Limit, Offset
 from backend.common.schemas import Deleted, Ok
 
-router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
+router = api_router(prefix="/api/v1/campaigns", tags=["campaigns"])
 
 
 @router.get("", response_model=Ok[CampaignPage])

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, WebSocket
+from fastapi import Depends, WebSocket
 from starlette.websockets import WebSocketDisconnect, WebSocketState
 
+from backend.common.routing import api_router
 from backend.auth.service import authenticate_access_token
 from backend.chat import flow, service
 from backend.chat.events import StatusChanged
@@ -30,7 +31,7 @@ from backend.integrations.agents.clock import SYSTEM_CLOCK, Clock, keep_alive, w
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(tags=["chat"])
+router = api_router(tags=["chat"])
 
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_HEARTBEAT = 4408

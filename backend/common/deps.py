@@ -1,4 +1,8 @@
-"""Dependencies for the domain routers: the rate-limited current user and paging."""
+"""Dependencies for the domain routers: the rate-limited current user and paging.
+
+The user dependencies run on the event loop (token check, rate limit); the `User` row itself is
+loaded in the endpoint's thread hop by `backend.common.routing.DbRoute`.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +10,20 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from backend.auth.dependencies import current_user
+from backend.auth.dependencies import PendingUser, current_user
 from backend.common import ratelimit
 from backend.common.types import IsoDate, IsoDateTime  # noqa: F401  (re-exported for routers)
 from backend.common.paging import DEFAULT_LIMIT, MAX_LIMIT
 from backend.models import User
 
 
-def api_user(user: Annotated[User, Depends(current_user)]) -> User:
-    ratelimit.check("api", str(user.id))
+async def api_user(user: Annotated[PendingUser, Depends(current_user)]) -> PendingUser:
+    await ratelimit.check_async("api", str(user.user_id))
     return user
 
 
-def upload_user(user: Annotated[User, Depends(api_user)]) -> User:
-    ratelimit.check("upload", str(user.id))
+async def upload_user(user: Annotated[PendingUser, Depends(api_user)]) -> PendingUser:
+    await ratelimit.check_async("upload", str(user.user_id))
     return user
 
 
@@ -29,4 +33,3 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (at mos
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 DEFAULT_PAGE = DEFAULT_LIMIT
 ResourceId = Annotated[int, Path(ge=1, le=2**63 - 1, description="A resource id")]
-

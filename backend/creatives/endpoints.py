@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.common.deps import ApiUser, IsoDate, IsoDateTime, Limit, Offset, UploadUser
@@ -23,7 +24,7 @@ from backend.creatives.schemas import (
 from backend.creatives.service import CreativeChanges, CreativeFilters
 from backend.models import Creative
 
-router = APIRouter(prefix="/api/v1/creatives", tags=["creatives"])
+router = api_router(prefix="/api/v1/creatives", tags=["creatives"])
 
 
 def public(creative: Creative, *, with_link: bool = True) -> CreativePublic:

@@ -119,8 +119,12 @@ def owned_ids(session: Session, user_id: int, ids: list[int]) -> set[int]:
 
 
 def view_url(creative: Creative, *, storage: Storage | None = None, expires: int = 3600) -> str:
-    """A fresh signed link to a private creative (images and videos alike)."""
-    return (storage or get_storage()).presigned_get(BucketKind.CREATIVES, creative.storage_key, expires=expires)
+    """A signed link to a private creative (images and videos alike), valid for at least `expires` s.
+
+    The same link is handed out again while it stays valid that long (`Storage.shared_get_link`),
+    so listing 50 creatives signs nothing on a repeated page view and thumbnails stay cached.
+    """
+    return (storage or get_storage()).shared_get_link(BucketKind.CREATIVES, creative.storage_key, valid_for=expires)
 
 
 # --- creating --------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from backend.common.routing import api_router
 from backend.auth.dependencies import SessionDep
 from backend.common.deps import ApiUser, Limit, Offset
 from backend.common.schemas import Ok
@@ -13,7 +14,7 @@ from backend.credits import service as credits
 from backend.credits.schemas import BalancePublic, TransactionPage, TransactionPublic
 from backend.models import TransactionType
 
-router = APIRouter(prefix="/api/v1/credits", tags=["credits"])
+router = api_router(prefix="/api/v1/credits", tags=["credits"])
 
 
 @router.get("/balance", response_model=Ok[BalancePublic])

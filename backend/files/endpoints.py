@@ -15,12 +15,13 @@ import logging
 import mimetypes
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import FileResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
+from backend.common.routing import api_router
 from backend.config import get_settings
 from backend.errors import Forbidden, NotFound, ValidationFailed
 from backend.integrations.storage import (
@@ -33,7 +34,7 @@ from backend.integrations.storage import (
 
 logger = logging.getLogger(__name__)
 
-router = APIRouter(tags=["files"])
+router = api_router(tags=["files"])
 
 LANDING_PAGE_CSP = "sandbox allow-scripts allow-forms allow-popups"
 PRIVATE_FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'"

@@ -17,13 +17,18 @@ import io
 import logging
 import mimetypes
 import os
+import re
 import shutil
+import threading
+import time
 import tempfile
 import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -125,9 +130,12 @@ def detect_type(first_bytes: bytes) -> tuple[str, str]:
     raise UnsupportedFileType()
 
 
+_BACKSLASH_OR_CONTROL = re.compile(r"[\\\x00-\x1f]")
+
+
 def check_key(key: str) -> str:
     """A relative, normalized key: no empty, `.` or `..` segment, no backslash or control char."""
-    if not key or len(key) > 900 or "\\" in key or any(ord(ch) < 32 for ch in key) or (
+    if not key or len(key) > 900 or _BACKSLASH_OR_CONTROL.search(key) or (
         {"", ".", ".."} & set(key.split("/"))
     ):
         raise InvalidStorageKey(details={"key": key[:200]})
@@ -179,6 +187,39 @@ class Storage(ABC):
 
     def exists(self, kind: BucketKind, key: str) -> bool:
         return self.head(kind, key) is not None
+
+    # Links that lists hand out for every row (creative thumbnails, chat media) are signed once
+    # for twice the asked validity and handed out again until only the asked validity is left:
+    # every link returned is valid for at least `valid_for` seconds, signing is skipped on
+    # repeated listings, and the browser sees the same URL, so its cache works.
+    _LINK_CACHE_SIZE = 20_000
+
+    def shared_get_link(self, kind: BucketKind, key: str, valid_for: int = 3600) -> str:
+        """A signed GET link valid for at least `valid_for` more seconds (see above)."""
+        now = self._now()
+        cache_key = (str(kind), key, valid_for)
+        cache, lock = self._link_cache()
+        with lock:
+            hit = cache.get(cache_key)
+            if hit is not None and hit[1] - now >= valid_for:
+                cache.move_to_end(cache_key)
+                return hit[0]
+        link = self.presigned_get(kind, key, expires=2 * valid_for)
+        with lock:
+            cache[cache_key] = (link, now + 2 * valid_for)
+            cache.move_to_end(cache_key)
+            while len(cache) > self._LINK_CACHE_SIZE:
+                cache.popitem(last=False)
+        return link
+
+    def _link_cache(self) -> tuple[OrderedDict[tuple[str, str, int], tuple[str, float]], threading.Lock]:
+        found = self.__dict__.get("_links")
+        if found is None:
+            found = self.__dict__.setdefault("_links", (OrderedDict(), threading.Lock()))
+        return found
+
+    def _now(self) -> float:
+        return time.time()
 
     def cdn_url(self, kind: BucketKind, key: str) -> str:
         if self.cdn_base_url:
@@ -337,7 +378,12 @@ _SIGNER_SALT = "aae.integrations.storage.local-url"
 
 
 def _signer(secret: str | None = None) -> Signer:
-    return Signer(secret or get_settings().secret_key, salt=_SIGNER_SALT, digest_method=hashlib.sha256)
+    return _signer_for(secret or get_settings().secret_key)
+
+
+@lru_cache(maxsize=8)
+def _signer_for(secret: str) -> Signer:
+    return Signer(secret, salt=_SIGNER_SALT, digest_method=hashlib.sha256)
 
 
 def _signing_payload(action: str, kind: str, key: str, expires: int, content_type: str, max_bytes: int | None) -> bytes:
@@ -386,6 +432,9 @@ class LocalStorage(Storage):
         self.cdn_base_url = cdn_base_url
         self._secret = secret
         self._clock = clock or (lambda: datetime.now(UTC))
+
+    def _now(self) -> float:
+        return self._clock().timestamp()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LocalStorage:

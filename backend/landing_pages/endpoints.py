@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.common.deps import ApiUser, Limit, Offset
@@ -20,7 +20,7 @@ from backend.landing_pages.schemas import (
 )
 from backend.landing_pages.service import PageData, PageEdit
 
-router = APIRouter(prefix="/api/v1/landing-pages", tags=["landing pages"])
+router = api_router(prefix="/api/v1/landing-pages", tags=["landing pages"])
 
 
 @router.get("", response_model=Ok[LandingPagePage])

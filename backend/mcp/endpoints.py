@@ -16,10 +16,11 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import ValidationError
 
+from backend.common.routing import api_router
 from backend.auth.dependencies import SessionDep
 from backend.common import ratelimit
 from backend.common.deps import ApiUser, ResourceId
@@ -59,7 +60,7 @@ def service_caller(bearer: Annotated[HTTPAuthorizationCredentials | None, Depend
         raise Unauthorized("A valid service token is required", details={"reason": "service_token"})
 
 
-router = APIRouter(prefix="/mcp/v1", tags=["mcp"], dependencies=[Depends(service_caller)])
+router = api_router(prefix="/mcp/v1", tags=["mcp"], dependencies=[Depends(service_caller)])
 
 
 @router.post("/tools", response_model=Ok[ToolList], summary="List the tools with their schemas and cost estimates")
@@ -100,7 +101,7 @@ def execute(body: Annotated[ExecuteRequest, Depends(execute_request)], response:
 
 # --- the user's API tokens for MCP clients ---------------------------------------------------
 
-tokens_router = APIRouter(prefix="/api/v1/api-tokens", tags=["api-tokens"])
+tokens_router = api_router(prefix="/api/v1/api-tokens", tags=["api-tokens"])
 
 
 @tokens_router.get("", response_model=Ok[list[ApiTokenPublic]])

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from backend.common.routing import api_router
 from backend.common.deps import ResourceId
 from backend.auth.dependencies import SessionDep
 from backend.common.deps import ApiUser, Limit, Offset
@@ -14,7 +15,7 @@ from backend.models import NotificationType
 from backend.notifications import service as notifications
 from backend.notifications.schemas import MarkAllReadResult, NotificationList, NotificationPublic, UnreadCount
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = api_router(prefix="/api/v1/notifications", tags=["notifications"])
 
 
 @router.get("", response_model=Ok[NotificationList])

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
+from backend.common.routing import api_router
 from backend.auth.dependencies import SessionDep
 from backend.common.deps import ApiUser, IsoDate, IsoDateTime, Limit, Offset
 from backend.common.schemas import Ok
@@ -25,7 +26,7 @@ from backend.reports.schemas import (
 )
 from backend.reports.service import MetricInput
 
-router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+router = api_router(prefix="/api/v1/reports", tags=["reports"])
 Sort = Literal["day", "entity_name", "impressions", "clicks", "spend", "conversions", "revenue", "ctr", "cpc", "cpa",
                "roas"]
 

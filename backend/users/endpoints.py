@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
+from backend.common.routing import api_router
 from backend.auth.dependencies import RequestContextDep, SessionDep
 from backend.common.deps import ApiUser
 from backend.common.schemas import Ok, Queued
@@ -12,7 +13,7 @@ from backend.privacy import service as privacy
 from backend.users import service as users
 from backend.users.schemas import DeletionRequest, ExportPublic, UserPublic, UserUpdate
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = api_router(prefix="/api/v1/users", tags=["users"])
 
 
 @router.get("/me", response_model=Ok[UserPublic])
