@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser suite in the production shape: MariaDB, Reflex's Redis state manager with 2 backend
 # workers, rate limits and jobs on Redis, files on S3 (a moto_server started here).
-# Usage: scripts/browser_production_shape.sh [pytest args]   (after scripts/ensure_services.sh)
+# Usage: scripts/browser_production_shape.sh [pytest args, default tests/browser]   (after scripts/ensure_services.sh)
 #
 # Honours the same per-run directories as the embedded run, so two people can run it in one work
 # tree at once: REFLEX_WEB_WORKDIR, REFLEX_STATES_WORKDIR (defaults .tools/web-production-shape,
@@ -41,4 +41,5 @@ export REFLEX_REDIS_URL="$REDIS_BASE/$REDIS_DB" AAE_REDIS_URL="$REDIS_BASE/$REDI
   REFLEX_WEB_WORKDIR="${REFLEX_WEB_WORKDIR:-$PWD/.tools/web-production-shape}" \
   REFLEX_STATES_WORKDIR="${REFLEX_STATES_WORKDIR:-$PWD/.tools/states-production-shape}" \
   AAE_TEST_ARTIFACTS="$ARTIFACTS"
-.venv/bin/pytest -q -p no:asyncio -m browser tests/browser "$@"
+# Arguments (test files, -k ...) replace the default of the whole tests/browser folder.
+.venv/bin/pytest -q -p no:asyncio -m browser "${@:-tests/browser}"

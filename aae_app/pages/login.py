@@ -34,7 +34,7 @@ def dev_login_form() -> rx.Component:
                   placeholder_key="login.display_name_placeholder", default="Demo Marketer", required=False),
             rx.el.input(type="hidden", name="next", value=LoginState.next_path),
             rx.button(t("login.sign_in"), rx.icon("arrow-right", size=16), type="submit", size="3", width="100%",
-                      id="dev-login-submit"),
+                      id="dev-login-submit", disabled=~LoginState.ready),
             spacing="4",
             width="100%",
         ),

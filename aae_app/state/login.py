@@ -14,6 +14,9 @@ class LoginState(AuthState):
     dev_login_allowed: bool = True
     google_login_enabled: bool = False
     error: str = ""  # the reason a Google sign-in came back with (?error=...)
+    # Set by `load`. The form is painted before the server has read `?next=`; sent earlier, it
+    # would lose where the visitor was headed, so its button waits for this.
+    ready: bool = False
 
     @rx.event
     def load(self):
@@ -22,6 +25,7 @@ class LoginState(AuthState):
         self.google_login_enabled = settings.google_login_enabled
         self.next_path = safe_next(self.router.url.query_parameters.get("next"))
         self.error = self.router.url.query_parameters.get("error", "")[:100]
+        self.ready = True
         if self.access_token() and self.load_user():
             return rx.redirect(self.next_path)
         self.sign_out_locally()

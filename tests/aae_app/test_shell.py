@@ -217,6 +217,7 @@ class TestLoginState:
         assert login.load() is None
         assert login.next_path == "/billing/"
         assert login.dev_login_allowed is True and login.google_login_enabled is False
+        assert login.ready  # the form's button waits for this
 
     def test_unsafe_next_falls_back_to_root(self, committed_engine):
         login = states(path="/login/?next=//evil.example")[LoginState]
