@@ -39,9 +39,11 @@ from workers.broker import build_broker, install_broker
 
 HEARTBEAT_TIMEOUT_MS = 2_000
 # Every test session flushes the suite's Redis database (tests/conftest.py) when it starts and
-# ends; a session started meanwhile (another checkout on the same Redis) would wipe the dead
-# worker's unacknowledged message. This test's namespace lives in a database of its own.
-KILL_TEST_REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path="/13"))
+# ends, and the production-shape browser run flushes its own (14 unless told otherwise); a flush
+# meanwhile (another run on the same Redis) would wipe the dead worker's unacknowledged message.
+# This test's namespace lives in a database of its own, which nothing flushes.
+KILL_TEST_REDIS_DB = int(os.environ.get("AAE_TEST_KILL_REDIS_DB", "10"))
+KILL_TEST_REDIS_URL = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{KILL_TEST_REDIS_DB}"))
 READY_TITLE = "Your data export is ready"
 
 
