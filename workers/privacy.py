@@ -45,8 +45,10 @@ def export_user_data(export_id: int) -> None:
     try:
         with unit_of_work() as session:
             export = session.get(DataExport, export_id)
-            privacy.complete_export(session, export=export,
-                                    on_progress=lambda percent: commit_export_progress(export_id, percent))
+            if privacy.complete_export(session, export=export,
+                                       on_progress=lambda percent: commit_export_progress(export_id, percent)) is None:
+                logger.info("export %s was finished or given up on by another run meanwhile", export_id)
+                return
             notifications.create_notification(
                 session, user_id=export.user_id, type="important", category=NotificationCategory.PRIVACY,
                 title="Your data export is ready",
@@ -62,6 +64,29 @@ def cleanup_expired_exports() -> None:
         expired = privacy.expire_exports(session)
     if expired:
         logger.info("expired %d data export(s)", expired)
+
+
+@actor(actor_name="privacy.requeue_stuck_exports")
+def requeue_stuck_exports() -> None:
+    """Periodic: exports left pending/running because their job was lost (Redis wiped, or the
+    embedded StubBroker stopped with the app) would block new export requests for ever. Those
+    whose run's lease has passed are enqueued again (the job is idempotent); those still not done
+    a day after the request are failed and their owners told, so they can ask again."""
+    with unit_of_work() as session:
+        given_up = privacy.fail_stuck_exports(session)
+        for _export_id, user_id in given_up:
+            notifications.create_notification(
+                session, user_id=user_id, type="important", category=NotificationCategory.PRIVACY,
+                title="Your data export could not be prepared",
+                message="It could not be finished. You can request a new export from Settings.",
+                action_url="/settings", action_text="Request again")
+        requeued = privacy.requeue_stale_exports(session)  # sent once this commits
+    if given_up:
+        logger.error("gave up on %d data export(s) still unfinished after %s: %s", len(given_up),
+                     privacy.EXPORT_GIVE_UP_AFTER, [export_id for export_id, _ in given_up])
+    if requeued:
+        logger.warning("re-enqueued %d data export(s) with no progress for %s: %s", len(requeued),
+                       privacy.EXPORT_LEASE, requeued)
 
 
 @actor(actor_name="privacy.delete_account")

@@ -39,6 +39,7 @@ PERIODIC_JOBS: tuple[PeriodicJob, ...] = (
     PeriodicJob("reports.sync_metrics", "interval", {"minutes": 15}),
     PeriodicJob("reports.archive_old_metrics", "cron", {"hour": 3, "minute": 17}),
     PeriodicJob("privacy.cleanup_expired_exports", "interval", {"hours": 1}),
+    PeriodicJob("privacy.requeue_stuck_exports", "interval", {"minutes": 5}),
     PeriodicJob("notifications.requeue_stuck_emails", "interval", {"minutes": 10}),
     PeriodicJob("creatives.purge_stale_pending", "interval", {"hours": 1}),
     PeriodicJob("chat.recover_interrupted_turns", "interval", {"minutes": 30}),

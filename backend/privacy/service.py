@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import and_, or_
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, col, select
@@ -19,6 +20,20 @@ from backend.users.service import get_or_raise
 EXPORT_ACTOR = "privacy.export_user_data"
 DELETE_ACTOR = "privacy.delete_account"
 EXPORT_LINK_SECONDS = 24 * 3600
+IN_PROGRESS = (ExportStatus.PENDING, ExportStatus.RUNNING)
+# A lost export job (its message gone with a wiped Redis, or with the embedded StubBroker when the
+# app stopped) would leave the export pending/running for ever, and that blocks new requests.
+# While an export is in progress its `expires_at` is therefore a *lease*: the run sets it to
+# now + EXPORT_LEASE when it starts and at every progress step; once it has passed with the
+# export still in progress, nothing is working on it and `requeue_stale_exports` enqueues the
+# job again. The lease must outlast a live run's longest silence between two steps: one
+# category, or storing the archive, stays under dramatiq's 10-minute time limit.
+# (A ready export's `expires_at` is when its link expires, as before.)
+EXPORT_LEASE = timedelta(minutes=15)
+# An export still in progress this long after it was requested is given up (failed, its owner
+# told), so that the user can ask again; a run takes minutes.
+EXPORT_GIVE_UP_AFTER = timedelta(hours=24)
+STUCK_EXPORTS_BATCH = 200
 
 
 def request_export(session: Session, *, user_id: int, context: RequestContext | None = None) -> DataExport:
@@ -95,10 +110,11 @@ def start_export(session: Session, *, export_id: int, storage: Storage | None = 
     from backend.integrations.storage import object_key
 
     export = session.get(DataExport, export_id, with_for_update=True)
-    if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+    if export is None or export.status not in IN_PROGRESS:
         return None
     export.status = ExportStatus.RUNNING
     export.progress = 0
+    export.expires_at = datetime.now(UTC) + EXPORT_LEASE  # the run's lease, renewed at each step
     export.storage_key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
     session.add(export)
     session.flush()
@@ -106,20 +122,23 @@ def start_export(session: Session, *, export_id: int, storage: Storage | None = 
 
 
 def set_export_progress(session: Session, *, export_id: int, progress: int) -> None:
-    """Record how far a running export is (0-100); the job commits it at once in its own transaction."""
+    """Record how far a running export is (0-100) and renew its run's lease (`EXPORT_LEASE`); the
+    job commits it at once in its own transaction."""
     session.execute(sql_update(DataExport)
                     .where(DataExport.id == export_id, DataExport.status == ExportStatus.RUNNING)
-                    .values(progress=max(0, min(int(progress), DONE_PROGRESS))))
+                    .values(progress=max(0, min(int(progress), DONE_PROGRESS)),
+                            expires_at=datetime.now(UTC) + EXPORT_LEASE))
 
 
 def fail_export(session: Session, *, export_id: int, error: str) -> int | None:
     """The export job gave up: the export is failed (the user may request a new one). Returns the
     user to tell, or None when the export is gone or was not in progress."""
     export = session.get(DataExport, export_id, with_for_update=True)
-    if export is None or export.status not in (ExportStatus.PENDING, ExportStatus.RUNNING):
+    if export is None or export.status not in IN_PROGRESS:
         return None
     export.status = ExportStatus.FAILED
     export.error = error[:2000]
+    export.expires_at = None  # no lease, no link
     session.add(export)
     session.flush()
     return export.user_id
@@ -210,14 +229,17 @@ def _csv(rows: list[dict], columns: tuple[str, ...]) -> str:
 
 
 def complete_export(session: Session, *, export: DataExport, storage: Storage | None = None,
-                    now: datetime | None = None, on_progress: ProgressReporter | None = None) -> DataExport:
+                    now: datetime | None = None, on_progress: ProgressReporter | None = None) -> DataExport | None:
     """Build and store the archive, then make the export ready (100 %) in the caller's transaction.
 
     `on_progress` hears each step (see `build_export_archive`, then 95 % once the file is
     stored); the job passes one that commits it in a transaction of its own.
-    """
-    from datetime import timedelta
 
+    Returns None, leaving the row as it is, when the export is no longer in progress once the
+    archive is stored: another run made it ready first (the sweeper took this run for lost and
+    enqueued the job again), or it was given up on (`fail_stuck_exports`). The row is locked for
+    that check, so of two runs finishing together only one makes it ready.
+    """
     from backend.integrations.storage import object_key
 
     now = now or datetime.now(UTC)
@@ -227,6 +249,9 @@ def complete_export(session: Session, *, export: DataExport, storage: Storage | 
     key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
     storage.put_bytes(BucketKind.EXPORTS, key, data, "application/zip")
     report(STORED_PROGRESS)
+    session.refresh(export, with_for_update=True)
+    if export.status not in IN_PROGRESS:
+        return None
     export.storage_key = key
     export.status = ExportStatus.READY
     export.progress = DONE_PROGRESS
@@ -251,6 +276,55 @@ def expire_exports(session: Session, *, now: datetime | None = None, storage: St
         session.add(export)
     session.flush()
     return len(due)
+
+
+# --- exports whose job was lost ---------------------------------------------------------------
+
+
+def fail_stuck_exports(session: Session, *, now: datetime | None = None,
+                       give_up_after: timedelta = EXPORT_GIVE_UP_AFTER,
+                       limit: int = STUCK_EXPORTS_BATCH) -> list[tuple[int, int]]:
+    """Exports still pending/running `give_up_after` after they were requested are failed, so
+    their owners can ask again (a run takes minutes; this one keeps getting lost or killed).
+    Returns the (export id, owner id) pairs failed, for the caller to tell the owners."""
+    now = now or datetime.now(UTC)
+    old = session.exec(select(DataExport.id).where(col(DataExport.status).in_(IN_PROGRESS),
+                                                   DataExport.created_at <= now - give_up_after)
+                       .order_by(col(DataExport.id)).limit(limit)).all()
+    failed: list[tuple[int, int]] = []
+    for export_id in old:
+        owner = fail_export(session, export_id=export_id, error=(
+            f"Given up: not finished {give_up_after.total_seconds() / 3600:g} h after it was requested "
+            "(its job was lost or kept failing before it could finish)"))
+        if owner is not None:
+            failed.append((export_id, owner))
+    return failed
+
+
+def requeue_stale_exports(session: Session, *, now: datetime | None = None, lease: timedelta = EXPORT_LEASE,
+                          give_up_after: timedelta = EXPORT_GIVE_UP_AFTER,
+                          limit: int = STUCK_EXPORTS_BATCH) -> list[int]:
+    """Exports in progress whose lease has passed (a running export with no step for
+    `lease`; a pending one requested more than `lease` ago that no run has started) get a new
+    lease and their job enqueued again after commit. The job is idempotent: a rerun starts
+    over and writes to the archive key chosen on the first run. Exports older than
+    `give_up_after` are left to `fail_stuck_exports`. Returns the exports re-enqueued."""
+    now = now or datetime.now(UTC)
+    stale = and_(col(DataExport.status).in_(IN_PROGRESS),
+                 DataExport.created_at > now - give_up_after,
+                 or_(col(DataExport.expires_at) <= now,
+                     and_(col(DataExport.expires_at).is_(None), DataExport.created_at <= now - lease)))
+    candidates = session.exec(select(DataExport.id).where(stale).order_by(col(DataExport.id)).limit(limit)).all()
+    requeued: list[int] = []
+    for export_id in candidates:
+        # Compare-and-set: a run that has just started (new lease), or another sweeper, wins.
+        renewed = session.execute(sql_update(DataExport).where(DataExport.id == export_id, stale)
+                                  .values(expires_at=now + lease)
+                                  .execution_options(synchronize_session=False))
+        if renewed.rowcount:
+            enqueue_after_commit(session, EXPORT_ACTOR, export_id)
+            requeued.append(export_id)
+    return requeued
 
 
 # --- the deletion job's work (Properties 30, 31) ---------------------------------------------
