@@ -2,6 +2,9 @@
 
 Published pages live in the public landing-pages bucket under a key stable per page, so a page
 keeps its URL across re-publishing; re-publishing invalidates the CDN path (Property 21).
+A page the row calls published always has its file: unpublishing deletes the file first and
+only then clears the row, and a CDN invalidation that fails after that is retried by a job
+(`landing_pages.invalidate_cdn`) instead of undoing the unpublish.
 The HTML is the marketer's own and may carry scripts (pixels, analytics): it is only ever served
 from the CDN's origin, from our origin with a sandboxing CSP, and previewed in a sandboxed
 iframe without same-origin rights — never executed in the app's origin.
@@ -9,6 +12,7 @@ iframe without same-origin rights — never executed in the app's origin.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +23,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from backend.audit.service import AuditAction, RequestContext, record
-from backend.errors import Conflict, NotFound, ValidationFailed
+from backend.errors import Conflict, NotFound, StorageError, ValidationFailed
 from backend.integrations.storage import BucketKind, Storage, get_storage
+from backend.jobs.enqueue import enqueue_after_commit
 from backend.models import LandingPage, LandingPageStatus
+
+logger = logging.getLogger(__name__)
+
+INVALIDATE_CDN_ACTOR = "landing_pages.invalidate_cdn"
 
 MAX_HTML_BYTES = 2 * 1024 * 1024
 LANGUAGES = ("en", "zh")
@@ -160,17 +169,43 @@ def publish(session: Session, *, user_id: int, page_id: int, storage: Storage | 
 
 
 def unpublish(session: Session, *, user_id: int, page_id: int, storage: Storage | None = None) -> LandingPage:
+    """Take the page off the web: delete its public file, then mark the row unpublished.
+
+    - The delete fails: StorageError (5003) and nothing changed; the page is still published
+      and still served (the caller's transaction rolls back).
+    - The delete succeeded: the row is unpublished whatever happens next. The CDN path is then
+      invalidated so the edges drop their cached copy; if CloudFront fails, that is left to the
+      `landing_pages.invalidate_cdn` job (enqueued after commit, retried with backoff) and the
+      edges may serve the cached copy until it runs or their cache expires.
+    """
     page = get_owned_or_raise(session, user_id, page_id)
-    if page.s3_key:
+    key = page.s3_key
+    if key:
         storage = storage or get_storage()
-        storage.delete(BucketKind.LANDING_PAGES, page.s3_key)
-        storage.invalidate_cdn([f"/{page.s3_key}"])
+        storage.delete(BucketKind.LANDING_PAGES, key)
     page.url, page.s3_key = "", ""
     if page.status == LandingPageStatus.PUBLISHED:
         page.status = LandingPageStatus.DRAFT
     session.add(page)
     session.flush()
+    if key:
+        _invalidate_or_retry_later(session, user_id=user_id, paths=[f"/{key}"], storage=storage)
     return page
+
+
+def _invalidate_or_retry_later(session: Session, *, user_id: int, paths: list[str], storage: Storage) -> None:
+    try:
+        storage.invalidate_cdn(paths)
+    except StorageError as exc:
+        logger.warning("CDN invalidation of %s failed (%s); the invalidate_cdn job will retry it", paths,
+                       exc.details.get("reason", exc.message))
+        enqueue_after_commit(session, INVALIDATE_CDN_ACTOR, user_id, paths)
+
+
+def invalidate_cdn(paths: list[str], *, storage: Storage | None = None) -> str | None:
+    """Invalidate CDN paths (the `landing_pages.invalidate_cdn` job); StorageError (5003) when
+    the CDN cannot be reached, for the job to retry."""
+    return (storage or get_storage()).invalidate_cdn(paths)
 
 
 def archive(session: Session, *, user_id: int, page_id: int, storage: Storage | None = None) -> LandingPage:
