@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -43,6 +44,8 @@ async def lifespan(app: Any = None) -> AsyncIterator[None]:
     """Startup and shutdown work shared by Reflex and the standalone API."""
     settings = get_settings()
     logger.info("AAE API starting (env=%s, database=%s)", settings.env, "sqlite" if settings.is_sqlite else "mysql")
+    # FastAPI's (and Reflex's) blocking work goes through this event loop's anyio thread limiter.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.api_worker_threads
     jobs_started = False
     if settings.jobs_inline_worker:
         import workers  # the embedded shape runs its jobs and schedule in this process

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     db_pool_pre_ping: bool = False
     db_pool_timeout_seconds: int = 30
     db_echo: bool = False
+    # Worker threads for blocking work in the web process (each API request takes one hop; see
+    # docs/api.md). More threads than the pool has connections only queue, and dozens of threads
+    # doing pure-Python MySQL I/O spend their time handing the GIL around: measured in bench/api.py.
+    api_worker_threads: int = Field(default=16, ge=1, le=256)
 
     # Redis: caches, rate limits, revocation, dramatiq broker, Reflex state. None = in-process.
     redis_url: str | None = None

@@ -1,7 +1,7 @@
 """API throughput: authenticated GET /api/v1/credits/balance and GET /api/v1/creatives?limit=50
 with 64 concurrent clients against the API on MariaDB + Redis (rate limits on Redis), and in the
-same run a bare ASGI "hello" served the same way (uvicorn, one worker). Prints RPS, p50, p99 and
-the ratio to hello.
+same run a bare ASGI "hello" served the same way (granian, as `reflex run --env prod` serves the app;
+once with one worker process, once with one per core). Prints RPS, p50, p99 and the ratio to hello.
 
     make bench            # or: .venv/bin/python bench/api.py [--seconds 5] [--clients 64]
 """
@@ -30,10 +30,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(target: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def start_server(target: list[str], env: dict[str, str], workers: int = 1,
+                 server: str = "granian") -> tuple[subprocess.Popen, str]:
+    """Serve an ASGI target; granian is what `reflex run --env prod` serves the app with."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", *target, "--host", "127.0.0.1", "--port", str(port),
-               "--workers", "1", "--log-level", "warning", "--no-access-log"]
+    common = ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+              "--no-access-log"]
+    if server == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "asgi", *common, *target]
+    else:
+        command = [sys.executable, "-m", "uvicorn", *target, *common]
     process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -118,6 +124,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--workers", type=int, nargs="+", default=sorted({1, os.cpu_count() or 1}),
+                        help="server worker processes (one run per value; default: 1 and one per core)")
+    parser.add_argument("--server", choices=["granian", "uvicorn"], default="granian",
+                        help="the ASGI server (granian: what the app runs on in production)")
     args = parser.parse_args()
     from tests.conftest import drop_database
 
@@ -129,32 +139,38 @@ def main() -> None:
         env = {"AAE_DATABASE_URL": url, "AAE_REDIS_URL": REDIS_URL, "AAE_RATE_LIMIT_API": "100000000/minute",
                "AAE_JOBS_INLINE_WORKER": "false", "AAE_STORAGE_LOCAL_DIR": files_dir, "AAE_ENV": "test",
                "PYTHONPATH": str(ROOT)}
-        hello, hello_url = start_server(["bench._hello:app"], env)
-        api, api_url = start_server(["--factory", "backend.api:create_api"], env)
-        processes += [hello, api]
         auth = {"Authorization": f"Bearer {token}"}
-        targets = [
-            ("bare ASGI hello", f"{hello_url}/hello", {}),
-            ("GET /credits/balance", f"{api_url}/api/v1/credits/balance", auth),
-            ("GET /creatives?limit=50", f"{api_url}/api/v1/creatives?limit=50", auth),
-        ]
-        results = []
-        for label, target, headers in targets:
-            load(target, headers, 8, 1.0)  # warm-up: connections, caches
-            count, elapsed, latencies, failures = load(target, headers, args.clients, args.seconds)
-            row = summary(label, count, elapsed, latencies)
-            row["failures"] = failures
-            results.append(row)
-        base = results[0]["ops_per_s"]
-        for row in results:
-            print(f"{row['name']:>24}: {row['ops_per_s']:8.0f} req/s   p50 {row['p50_ms']:6.1f} ms   "
-                  f"p99 {row['p99_ms']:6.1f} ms   ratio to hello {row['ops_per_s'] / base:5.2f}   "
-                  f"non-200: {row['failures']}")
+        for workers in args.workers:
+            hello, hello_url = start_server(["bench._hello:app"], env, workers, args.server)
+            api, api_url = start_server(["--factory", "backend.api:create_api"], env, workers, args.server)
+            processes += [hello, api]
+            targets = [
+                ("bare ASGI hello", f"{hello_url}/hello", {}),
+                ("GET /credits/balance", f"{api_url}/api/v1/credits/balance", auth),
+                ("GET /creatives?limit=50", f"{api_url}/api/v1/creatives?limit=50", auth),
+            ]
+            results = []
+            for label, target, headers in targets:
+                load(target, headers, 8, 1.0)  # warm-up: connections, caches
+                count, elapsed, latencies, failures = load(target, headers, args.clients, args.seconds)
+                row = summary(label, count, elapsed, latencies)
+                row["failures"] = failures
+                results.append(row)
+            base = results[0]["ops_per_s"]
+            print(f"-- {args.server}, {workers} worker process(es) each for hello and the API --")
+            for row in results:
+                print(f"{row['name']:>24}: {row['ops_per_s']:8.0f} req/s   p50 {row['p50_ms']:6.1f} ms   "
+                      f"p99 {row['p99_ms']:6.1f} ms   ratio to hello {row['ops_per_s'] / base:5.2f}   "
+                      f"non-200: {row['failures']}")
+            for process in (hello, api):
+                process.terminate()
+                process.wait(timeout=10)
         print(f"({args.clients} concurrent clients, {args.seconds:.0f} s each; targets: >= 0.5 of hello, p99 <= 50 ms)")
     finally:
         for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
+            if process.poll() is None:
+                process.terminate()
+                process.wait(timeout=10)
         drop_database(name)
 
 

@@ -215,3 +215,18 @@ def test_shared_links_are_reused_only_while_valid_long_enough(tmp_path):
                                   signature=query["signature"], secret="s" * 40,
                                   now=now[0] + timedelta(seconds=3600))
     assert storage.shared_get_link(BucketKind.CREATIVES, "creatives/1/b.png", valid_for=3600) != second
+
+
+def test_the_worker_thread_pool_is_sized_by_the_settings(app, monkeypatch):
+    monkeypatch.setenv("AAE_API_WORKER_THREADS", "5")
+    config_module.reset_settings_cache()
+
+    async def tokens() -> float:
+        return anyio.to_thread.current_default_thread_limiter().total_tokens
+
+    try:
+        with TestClient(app) as client:  # runs the lifespan
+            assert client.portal.call(tokens) == 5
+    finally:
+        monkeypatch.undo()
+        config_module.reset_settings_cache()
