@@ -26,7 +26,11 @@ class DataExport(SQLModel, table=True):
     # 0-100 while the job goes through the categories; committed as it goes, so the user sees it.
     progress: int = Field(default=0, sa_column=Column(Integer(), nullable=False, server_default=text("0")))
     storage_key: str | None = str_field(512, default=None, nullable=True)
+    # When the download link expires (24 h after the export is ready); null until then.
     expires_at: datetime | None = time_field(index=True)
+    # While the export is pending/running: until when its run holds it (renewed at each progress
+    # step); once passed, the stuck-export sweeper enqueues the job again. Null otherwise.
+    lease_expires_at: datetime | None = time_field()
     error: str | None = text_field()
     created_at: datetime = time_field(nullable=False, default_now=True)
     completed_at: datetime | None = time_field()

@@ -23,12 +23,12 @@ EXPORT_LINK_SECONDS = 24 * 3600
 IN_PROGRESS = (ExportStatus.PENDING, ExportStatus.RUNNING)
 # A lost export job (its message gone with a wiped Redis, or with the embedded StubBroker when the
 # app stopped) would leave the export pending/running for ever, and that blocks new requests.
-# While an export is in progress its `expires_at` is therefore a *lease*: the run sets it to
-# now + EXPORT_LEASE when it starts and at every progress step; once it has passed with the
-# export still in progress, nothing is working on it and `requeue_stale_exports` enqueues the
-# job again. The lease must outlast a live run's longest silence between two steps: one
-# category, or storing the archive, stays under dramatiq's 10-minute time limit.
-# (A ready export's `expires_at` is when its link expires, as before.)
+# While an export is in progress its run therefore holds a *lease* (`lease_expires_at`): the run
+# sets it to now + EXPORT_LEASE when it starts and at every progress step; once it has passed
+# with the export still in progress, nothing is working on it and `requeue_stale_exports`
+# enqueues the job again. The lease must outlast a live run's longest silence between two steps:
+# one category, or storing the archive, stays under dramatiq's 10-minute time limit. The lease
+# is cleared when the export is ready or failed; `expires_at` is only the download link's expiry.
 EXPORT_LEASE = timedelta(minutes=15)
 # An export still in progress this long after it was requested is given up (failed, its owner
 # told), so that the user can ask again; a run takes minutes.
@@ -114,7 +114,7 @@ def start_export(session: Session, *, export_id: int, storage: Storage | None = 
         return None
     export.status = ExportStatus.RUNNING
     export.progress = 0
-    export.expires_at = datetime.now(UTC) + EXPORT_LEASE  # the run's lease, renewed at each step
+    export.lease_expires_at = datetime.now(UTC) + EXPORT_LEASE  # the run's lease, renewed at each step
     export.storage_key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
     session.add(export)
     session.flush()
@@ -127,7 +127,7 @@ def set_export_progress(session: Session, *, export_id: int, progress: int) -> N
     session.execute(sql_update(DataExport)
                     .where(DataExport.id == export_id, DataExport.status == ExportStatus.RUNNING)
                     .values(progress=max(0, min(int(progress), DONE_PROGRESS)),
-                            expires_at=datetime.now(UTC) + EXPORT_LEASE))
+                            lease_expires_at=datetime.now(UTC) + EXPORT_LEASE))
 
 
 def fail_export(session: Session, *, export_id: int, error: str) -> int | None:
@@ -138,7 +138,7 @@ def fail_export(session: Session, *, export_id: int, error: str) -> int | None:
         return None
     export.status = ExportStatus.FAILED
     export.error = error[:2000]
-    export.expires_at = None  # no lease, no link
+    export.lease_expires_at = None  # no run holds it any more
     session.add(export)
     session.flush()
     return export.user_id
@@ -257,6 +257,7 @@ def complete_export(session: Session, *, export: DataExport, storage: Storage | 
     export.progress = DONE_PROGRESS
     export.completed_at = now
     export.expires_at = now + timedelta(seconds=EXPORT_LINK_SECONDS)
+    export.lease_expires_at = None
     session.add(export)
     session.flush()
     return export
@@ -312,14 +313,14 @@ def requeue_stale_exports(session: Session, *, now: datetime | None = None, leas
     now = now or datetime.now(UTC)
     stale = and_(col(DataExport.status).in_(IN_PROGRESS),
                  DataExport.created_at > now - give_up_after,
-                 or_(col(DataExport.expires_at) <= now,
-                     and_(col(DataExport.expires_at).is_(None), DataExport.created_at <= now - lease)))
+                 or_(col(DataExport.lease_expires_at) <= now,
+                     and_(col(DataExport.lease_expires_at).is_(None), DataExport.created_at <= now - lease)))
     candidates = session.exec(select(DataExport.id).where(stale).order_by(col(DataExport.id)).limit(limit)).all()
     requeued: list[int] = []
     for export_id in candidates:
         # Compare-and-set: a run that has just started (new lease), or another sweeper, wins.
         renewed = session.execute(sql_update(DataExport).where(DataExport.id == export_id, stale)
-                                  .values(expires_at=now + lease)
+                                  .values(lease_expires_at=now + lease)
                                   .execution_options(synchronize_session=False))
         if renewed.rowcount:
             enqueue_after_commit(session, EXPORT_ACTOR, export_id)

@@ -30,3 +30,23 @@ def test_progress_while_running_then_100_with_the_link(client, alice):
     privacy_jobs.export_user_data.fn(started["id"])
     ready = ok(client.get("/api/v1/users/me/export", headers=alice.headers))
     assert (ready["status"], ready["progress"]) == ("ready", 100) and ready["download_url"]
+
+
+def test_an_unfinished_export_has_no_link_expiry(client, alice):
+    """`expires_at` is when the download link expires: null while the export is pending or
+    running (the run's lease, renewed at each step, is kept apart and not shown)."""
+    started = ok(client.post("/api/v1/users/me/export", headers=alice.headers), 202)
+    assert started["expires_at"] is None
+    pending = ok(client.get("/api/v1/users/me/export", headers=alice.headers))
+    assert (pending["status"], pending["expires_at"]) == ("pending", None)
+    with unit_of_work() as session:
+        privacy.start_export(session, export_id=started["id"])
+    with unit_of_work() as session:
+        privacy.set_export_progress(session, export_id=started["id"], progress=60)
+    running = ok(client.get("/api/v1/users/me/export", headers=alice.headers))
+    assert (running["status"], running["expires_at"], running["download_url"]) == ("running", None, None)
+    assert "lease_expires_at" not in running
+
+    privacy_jobs.export_user_data.fn(started["id"])
+    ready = ok(client.get("/api/v1/users/me/export", headers=alice.headers))
+    assert ready["status"] == "ready" and ready["expires_at"] is not None and ready["download_url"]

@@ -73,7 +73,7 @@ def _age(export_id: int, *, requested: timedelta, last_step: timedelta | None) -
     lease = None if last_step is None else now - last_step + privacy.EXPORT_LEASE
     with unit_of_work() as session:
         session.execute(update(DataExport).where(DataExport.id == export_id)
-                        .values(created_at=now - requested, expires_at=lease))
+                        .values(created_at=now - requested, lease_expires_at=lease))
 
 
 def _row(engine, export_id: int) -> DataExport:
@@ -97,6 +97,8 @@ class TestRequeue:
         done = _row(committed_engine, export_id)
         assert (done.progress, done.storage_key) == (100, first_run.storage_key)  # the same archive key
         assert privacy.download_url(done)
+        assert done.lease_expires_at is None  # no run holds it; `expires_at` is the link's expiry
+        assert done.expires_at == done.completed_at + timedelta(seconds=privacy.EXPORT_LINK_SECONDS)
         assert _titles(committed_engine, user_id).count(EXPORT_READY) == 1
 
     def test_a_pending_export_whose_message_was_lost_is_enqueued_again_once(self, committed_engine, broker):
@@ -104,7 +106,9 @@ class TestRequeue:
         _age(export_id, requested=timedelta(minutes=16), last_step=None)
         privacy_jobs.requeue_stuck_exports.fn()
         assert [m.args for m in _queued(broker, privacy.EXPORT_ACTOR)] == [(export_id,)]
-        assert _row(committed_engine, export_id).expires_at > utcnow() + timedelta(minutes=14)  # a new lease
+        renewed = _row(committed_engine, export_id)
+        assert renewed.lease_expires_at > utcnow() + timedelta(minutes=14)  # a new lease
+        assert renewed.expires_at is None  # no download link yet
         privacy_jobs.requeue_stuck_exports.fn()  # the next sweep: the lease holds, nothing more is sent
         assert len(_queued(broker, privacy.EXPORT_ACTOR)) == 1
         with running_worker(broker):
@@ -120,7 +124,7 @@ class TestRequeue:
         privacy_jobs.requeue_stuck_exports.fn()
         assert _queued(broker, privacy.EXPORT_ACTOR) == []
         after = _row(committed_engine, export_id)
-        assert (after.status, after.progress, after.expires_at) == (ExportStatus.RUNNING, 40, before.expires_at)
+        assert (after.status, after.progress, after.lease_expires_at) == (ExportStatus.RUNNING, 40, before.lease_expires_at)
         assert _row(committed_engine, pending_id).status == ExportStatus.PENDING
 
     def test_each_step_of_a_run_renews_its_lease(self, committed_engine, broker):
@@ -129,7 +133,9 @@ class TestRequeue:
         _age(export_id, requested=timedelta(minutes=30), last_step=timedelta(minutes=16))
         with unit_of_work() as session:
             privacy.set_export_progress(session, export_id=export_id, progress=20)
-        assert _row(committed_engine, export_id).expires_at > utcnow() + timedelta(minutes=14)
+        renewed = _row(committed_engine, export_id)
+        assert renewed.lease_expires_at > utcnow() + timedelta(minutes=14)
+        assert renewed.expires_at is None
         privacy_jobs.requeue_stuck_exports.fn()
         assert _queued(broker, privacy.EXPORT_ACTOR) == []
 
@@ -145,7 +151,7 @@ class TestGiveUp:
         privacy_jobs.requeue_stuck_exports.fn()
         failed = _row(committed_engine, export_id)
         assert failed.status == ExportStatus.FAILED and failed.error.startswith("Given up")
-        assert failed.expires_at is None and privacy.download_url(failed) is None
+        assert failed.expires_at is None and failed.lease_expires_at is None and privacy.download_url(failed) is None
         assert _queued(broker, privacy.EXPORT_ACTOR) == []
         assert _titles(committed_engine, user_id) == [GIVEN_UP]
         privacy_jobs.requeue_stuck_exports.fn()  # told once
