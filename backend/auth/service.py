@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.orm.instrumentation import manager_of_class
@@ -141,6 +141,9 @@ def authenticate_access_token(session: Session, token: str | None) -> User:
     return load_active_user(session, decode_access_token(token).user_id)
 
 
+_USER_STATUS = select(User.status).where(col(User.id) == bindparam("uid"))  # built once: it runs per request
+
+
 def load_active_user(session: Session, user_id: int) -> User:
     """The user of a verified token, if the account is still active; `Unauthorized` otherwise.
 
@@ -152,7 +155,7 @@ def load_active_user(session: Session, user_id: int) -> User:
     if known is not None:
         status = known.status
     else:
-        status = session.connection().execute(select(User.status).where(col(User.id) == user_id)).scalar()
+        status = session.connection().execute(_USER_STATUS, {"uid": user_id}).scalar()
     if status != UserStatus.ACTIVE:
         raise Unauthorized("Account is not active", details={"reason": "inactive"})
     if known is not None:
