@@ -23,7 +23,9 @@ from typing import Any
 
 import reflex as rx
 
+from aae_app import i18n
 from aae_app.i18n import register
+from aae_app.i18n.tools import SUMMARY_PREFIX, SUMMARY_STATUS_PREFIX, TOOL_ARG_PREFIX
 from aae_app.state.auth import AuthState, error_toast, format_time
 from backend.chat import flow, service
 from backend.chat.sessions import sessions
@@ -71,12 +73,44 @@ TOOL_COLORS = {"proposed": "gray", "awaiting_approval": "amber", "running": "blu
                "failed": "red", "rejected": "gray"}
 
 
-def _arguments_text(arguments: dict[str, Any] | None) -> str:
+def _arguments_text(arguments: dict[str, Any] | None, language: str | None = None) -> str:
+    """`name: value, …`; the names in `language` (aae_app/i18n/tools.py), as they are without one."""
     parts = []
     for key, value in (arguments or {}).items():
         shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        parts.append(f"{key}: {shown}")
+        label = key
+        if language is not None and TOOL_ARG_PREFIX + key in i18n.TABLE:
+            label = i18n.translate(TOOL_ARG_PREFIX + key, language)
+        parts.append(f"{label}: {shown}")
     return ", ".join(parts)
+
+
+def _localized_arguments(arguments: dict[str, Any] | None) -> dict[str, str]:
+    """The arguments' text in each UI language (the card picks the user's, so a language switch
+    applies at once)."""
+    if not arguments:
+        return {}
+    return {language: _arguments_text(arguments, language) for language in i18n.LANGUAGES}
+
+
+def _localized_summary(card: dict[str, Any]) -> dict[str, str]:
+    """The card's summary in each UI language, from its template (`summary_key`, `summary_params`;
+    see backend.chat.policy); {} when it has none, and the card shows its English `summary`."""
+    key = str(card.get("summary_key") or "")
+    params = card.get("summary_params")
+    if not key or SUMMARY_PREFIX + key not in i18n.TABLE or not isinstance(params, dict):
+        return {}
+    out: dict[str, str] = {}
+    for language in i18n.LANGUAGES:
+        values = {name: str(value) for name, value in params.items()}
+        status = values.get("status")
+        if status is not None and SUMMARY_STATUS_PREFIX + status in i18n.TABLE:
+            values["status"] = i18n.translate(SUMMARY_STATUS_PREFIX + status, language)
+        try:
+            out[language] = i18n.translate(SUMMARY_PREFIX + key, language).format(**values)
+        except (KeyError, IndexError, ValueError):  # a template this card's values do not fill
+            return {}
+    return out
 
 
 @dataclasses.dataclass
@@ -87,11 +121,14 @@ class ToolCard:
     arguments: str = ""
     status: str = "proposed"
     requires_approval: bool = False
-    summary: str = ""
+    summary: str = ""  # in English, as the backend wrote it
     credits: str = "0.00"
     charged: bool = False
     error: str = ""
     color: str = "gray"
+    # language → text, shown in the user's language; empty: show `arguments` / `summary`.
+    localized_arguments: dict[str, str] = dataclasses.field(default_factory=dict)
+    localized_summary: dict[str, str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, card: dict[str, Any]) -> ToolCard:
@@ -104,7 +141,9 @@ class ToolCard:
                    requires_approval=bool(card.get("requires_approval")), summary=str(card.get("summary") or ""),
                    credits=credits, charged=_positive(credits),
                    error=f"{error.get('message', '')} · {error.get('code', '')}" if error else "",
-                   color=TOOL_COLORS.get(status, "gray"))
+                   color=TOOL_COLORS.get(status, "gray"),
+                   localized_arguments=_localized_arguments(card.get("arguments")),
+                   localized_summary=_localized_summary(card))
 
 
 @dataclasses.dataclass

@@ -57,9 +57,13 @@ class ToolCallView:
     arguments: dict[str, Any]
     status: str = ToolStatus.PROPOSED
     requires_approval: bool = False
-    summary: str = ""
+    summary: str = ""  # in English; see backend.chat.policy
     credits_charged: str = "0.00"
     error: dict[str, Any] | None = None  # {"code", "type", "message"}
+    # The template the summary came from ("" when none) and its values, for a UI that shows it in
+    # the user's language (backend.chat.policy.SUMMARY_TEMPLATES).
+    summary_key: str = ""
+    summary_params: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "status": str(self.status)}

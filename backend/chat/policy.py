@@ -1,6 +1,11 @@
 """Which MCP tools the chat offers, which of them wait for the user's approval, and how a
 result is summed up on its card.
 
+A card's summary is one English line (`summary`: what /ws/chat clients and the history always
+had) and, when it comes from a template, that template's key and values (`summary_key`,
+`summary_params`), so that the web UI shows it in the user's language (aae_app/i18n/tools.py
+has the templates, `chat.summary.<key>`; their English is `SUMMARY_TEMPLATES`).
+
 The registry's `destructive` hint covers deletions only; the chat also asks before anything
 that pauses, publishes or spends (a paid tool spends credits; campaign edits can activate a
 campaign or change its budget). Tools that exist for the orchestrator's own bookkeeping or for
@@ -10,6 +15,8 @@ data ingestion are not offered to the chat's model.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -49,18 +56,56 @@ def title_of(name: str) -> str:
     return spec.title if spec is not None and spec.title else name.replace("_", " ").capitalize()
 
 
-def summarize(data: Any) -> str:
+# The English of each summary template; a card names one by its key, with the values to fill in.
+SUMMARY_TEMPLATES = {
+    "found": "{total} found",  # a whole list
+    "shown": "{shown} of {total} shown",  # one page of a longer list
+    "status": "{name}: {status}",  # a record (campaign, landing page, …)
+    "balance": "balance {total}",  # the credit balance
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A card's one line: `text` in English; `key` and `params` name the template it came from
+    (no key: a JSON preview of the result, the same in every language)."""
+
+    text: str
+    key: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _templated(key: str, **params: Any) -> Summary:
+    params = {name: str(value) if isinstance(value, Decimal) else value for name, value in params.items()}
+    return Summary(SUMMARY_TEMPLATES[key].format(**params), key, params)
+
+
+def describe(data: Any) -> Summary:
     """One line for a card: counts for lists, name and status for a record, else the JSON."""
     if isinstance(data, dict):
         items = data.get("items")
         if isinstance(items, list):
             total = data.get("total", len(items))
-            return f"{len(items)} of {total} shown" if total != len(items) else f"{total} found"
+            if total != len(items):
+                return _templated("shown", shown=len(items), total=total)
+            return _templated("found", total=total)
         if "name" in data and "status" in data:
-            return f"{data['name']}: {data['status']}"
+            return _templated("status", name=str(data["name"]), status=str(data["status"]))
         if "total" in data and "gifted_credits" in data:
-            return f"balance {data['total']}"
+            return _templated("balance", total=data["total"])
     if isinstance(data, list):
-        return f"{len(data)} found"
+        return _templated("found", total=len(data))
     text = json.dumps(data, ensure_ascii=False, default=str)
-    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…"
+    return Summary(text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…")
+
+
+def summarize(data: Any) -> str:
+    """The English line of `describe(data)`."""
+    return describe(data).text
+
+
+def described(text: str, data: Any) -> Summary:
+    """The card summary for a result shown as `text`: templated when `text` is the line the data
+    gives (`describe`), else `text` as it is (e.g. an orchestrator's own summary)."""
+    summary = describe(data)
+    return summary if summary.text == text else Summary(text)

@@ -74,8 +74,8 @@ class ToolRunner:
         """A tool the agent ran elsewhere: a card for the record, nothing runs here."""
         card = ToolCallView(id=result.call_id, name=result.name, title=policy.title_of(result.name), arguments={},
                             status=ToolStatus.SUCCEEDED if result.ok else ToolStatus.FAILED,
-                            summary=result.summary or (policy.summarize(result.data) if result.ok else ""),
                             credits_charged=str(result.credits_charged), error=result.error)
+        _summarize(card, result.summary or (policy.summarize(result.data) if result.ok else ""), result)
         self._results[card.id] = result.data
         self._update(card)
 
@@ -135,7 +135,7 @@ class ToolRunner:
 
     def _finish(self, card: ToolCallView, result: ToolResult) -> None:
         card.status = ToolStatus.SUCCEEDED if result.ok else ToolStatus.FAILED
-        card.summary = result.summary
+        _summarize(card, result.summary, result)
         card.credits_charged = str(result.credits_charged)
         card.error = _brief(result.error)
         self._results[card.id] = result.data
@@ -174,6 +174,12 @@ class ToolRunner:
         if not any(c is card for c in self.cards):
             self.cards.append(card)
         self._emit(ToolCallUpdated(self.turn_id, ToolCallView(**card.to_dict())))
+
+
+def _summarize(card: ToolCallView, text: str, result: ToolResult) -> None:
+    """The card's summary line, with its template when it came from one (for the UI's language)."""
+    summary = policy.described(text, result.data) if result.ok and text else policy.Summary(text)
+    card.summary, card.summary_key, card.summary_params = summary.text, summary.key, dict(summary.params)
 
 
 def _brief(error: dict[str, Any] | None) -> dict[str, Any] | None:
