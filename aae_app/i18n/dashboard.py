@@ -7,6 +7,7 @@ from aae_app.i18n import register
 register({
     "dashboard.title": ("Dashboard", "仪表盘"),
     "dashboard.welcome": ("Welcome back, {name}", "欢迎回来，{name}"),
+    "dashboard.welcome_new": ("Welcome, {name}", "欢迎，{name}"),  # a brand-new user (DashboardState)
     "dashboard.scope_active": ("Active account", "当前账户"),
     "dashboard.scope_all": ("All accounts", "全部账户"),
     "dashboard.updated": ("updated", "更新于"),

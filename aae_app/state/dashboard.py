@@ -7,7 +7,7 @@ or for all of them; the formatting helpers here are the only place they become t
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from aae_app.state.shell import ShellState
 from backend.ad_accounts import service as ad_accounts
 from backend.db import unit_of_work
 from backend.errors import AppError
-from backend.models import Notification
+from backend.models import Notification, User
 from aae_app.state.notifications import safe_action_url
 from backend.notifications import service as notifications
 from backend.notifications.schemas import NotificationCategory
@@ -120,6 +120,23 @@ def suggestion_of(notification: Notification, timezone: str) -> Suggestion:
                       is_read=notification.is_read)
 
 
+# A brand-new user is greeted "Welcome, …" rather than "Welcome back, …": until they sign in a
+# second time, and for NEW_USER_WELCOME at most after their account was made (a session kept
+# for days is a returning user's). The sign-in that made the account sets `last_login_at` in
+# the same transaction, so a later one is one more than SAME_SIGN_IN after `created_at`; an
+# account found by email from another provider was made earlier and is a returning user's.
+NEW_USER_WELCOME = timedelta(hours=12)
+SAME_SIGN_IN = timedelta(minutes=1)
+
+
+def is_new_user(user: User, now: datetime | None = None) -> bool:
+    now = now or datetime.now(UTC)
+    if user.created_at is None:
+        return False
+    signed_in_again = user.last_login_at is not None and user.last_login_at - user.created_at > SAME_SIGN_IN
+    return not signed_in_again and now - user.created_at < NEW_USER_WELCOME
+
+
 class DashboardState(AuthState):
     scope: str = SCOPE_ACTIVE
     saved_scope: str = rx.LocalStorage("", name="aae_dashboard_scope")
@@ -133,10 +150,11 @@ class DashboardState(AuthState):
     scope_name: str = ""
     updated_at: str = ""
     nothing_today: bool = False  # no delivery reported for today yet (but some yesterday)
+    new_user: bool = False  # greeted as new (`is_new_user`), else welcomed back
 
     @rx.var
     def welcome(self) -> str:
-        return self.tr("dashboard.welcome", name=self.first_name)
+        return self.tr("dashboard.welcome_new" if self.new_user else "dashboard.welcome", name=self.first_name)
 
     @rx.var
     def has_data(self) -> bool:
@@ -149,6 +167,9 @@ class DashboardState(AuthState):
         if self.saved_scope in (SCOPE_ACTIVE, SCOPE_ALL):
             self.scope = self.saved_scope
         self.loading, self.error = True, ""
+        with unit_of_work() as session:
+            user = session.get(User, self.user_id)
+            self.new_user = user is not None and is_new_user(user)
         yield
         try:
             self._load_summary()

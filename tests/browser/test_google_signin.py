@@ -50,6 +50,7 @@ def test_google_sign_in_creates_the_user_and_lands_on_the_dashboard(page: Page, 
     expect(page).to_have_url(f"{app_server.url}/")
     expect(page.locator("#page-title")).to_have_text("Dashboard")
     expect(page.locator("#topbar-user")).to_have_text(name)
+    expect(page.locator("#welcome")).to_have_text("Welcome, Grace")  # a new user: not "Welcome back"
     with app_db() as session:
         user = session.exec(select(User).where(User.email == email)).one()
         assert (user.oauth_provider, user.oauth_id, user.display_name) == ("google", sub, name)
