@@ -135,6 +135,8 @@ def login() -> rx.Component:
                           width="100%", max_width="420px", justify="end", align="center", spacing="2"),
                 login_card(),
                 rx.text(t("login.footer"), size="1", color_scheme="gray"),
+                # In the page, under the form: it never covers the Sign in button (see cookie_consent).
+                cookie_consent(inline=True),
                 align="center",
                 spacing="4",
                 width="100%",
@@ -144,5 +146,4 @@ def login() -> rx.Component:
             width="100%",
             background=f"radial-gradient(circle at 30% 20%, {rx.color('indigo', 3)}, {rx.color('gray', 2)} 60%)",
         ),
-        cookie_consent(),
     )
