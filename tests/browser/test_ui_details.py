@@ -1,8 +1,10 @@
-"""Details across pages: tab titles in the user's language, tool names on chat cards in Chinese,
-the cookie card never covering the chat drawer, the demo dashboard opening on today's numbers."""
+"""Details across pages: tab titles in the user's language, tool names and summaries on chat cards
+in Chinese, the cookie card never covering the chat drawer, the demo dashboard opening on today's
+numbers."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -57,6 +59,7 @@ def test_tool_cards_name_the_tool_in_chinese(page: Page, app_db):
     expect(card).to_have_attribute("data-status", "succeeded")
     expect(card.locator(".tool-title")).to_have_text("查询积分余额")
     expect(card.locator(".tool-status")).to_have_text("已完成")
+    expect(card.locator(".tool-summary")).to_have_text(re.compile(r"^余额 \d+\.\d\d$"))  # not "balance …"
     expect(page.locator("#chat-stop")).to_have_count(0)  # the answer is complete
     screenshot(page, "chat-tool-card-zh")
 
