@@ -54,6 +54,16 @@ def start_server(target: list[str], env: dict[str, str], workers: int = 1,
     raise RuntimeError(f"server {target} did not start: {process.stderr.read().decode()[-2000:]}")
 
 
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:  # a worker stuck in shutdown must not hang the benchmark
+            process.kill()
+            process.wait(timeout=10)
+
+
 def _client_process(url: str, headers: dict[str, str], threads: int, seconds: float, out) -> None:
     """One load process: `threads` keep-alive clients hitting `url` until the deadline."""
     import threading
@@ -163,14 +173,11 @@ def main() -> None:
                       f"p99 {row['p99_ms']:6.1f} ms   ratio to hello {row['ops_per_s'] / base:5.2f}   "
                       f"non-200: {row['failures']}")
             for process in (hello, api):
-                process.terminate()
-                process.wait(timeout=10)
+                stop(process)
         print(f"({args.clients} concurrent clients, {args.seconds:.0f} s each; targets: >= 0.5 of hello, p99 <= 50 ms)")
     finally:
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
-                process.wait(timeout=10)
+            stop(process)
         drop_database(name)
 
 
