@@ -85,9 +85,14 @@ class TestIntents:
         first = new_campaign(member, name="Spring sale")
         second = new_campaign(member, name="Summer launch", status="draft")
         answer, _, _ = await ask(member, text)
-        assert f"#{first} Spring sale (active, 50.00/daily)" in answer
-        assert f"#{second} Summer launch (draft, 50.00/daily)" in answer
-        assert answer.startswith("You have 2 campaigns" if text.startswith("List") else "您共有 2 个广告活动")
+        if text.startswith("List"):
+            assert f"#{first} Spring sale (active, 50.00/daily)" in answer
+            assert f"#{second} Summer launch (draft, 50.00/daily)" in answer
+            assert answer.startswith("You have 2 campaigns")
+        else:  # statuses and budget types in Chinese too
+            assert f"#{first} Spring sale（投放中，每日 50.00）" in answer
+            assert f"#{second} Summer launch（草稿，每日 50.00）" in answer
+            assert answer.startswith("您共有 2 个广告活动") and "draft" not in answer and "daily" not in answer
 
     @pytest.mark.parametrize("template, expected", [
         ("Pause campaign {id}", 'Paused campaign #{id} "Spring sale".'),

@@ -162,7 +162,14 @@ def performance(text: str, language: str) -> Step:
     return answer
 
 
-def _campaign_line(c: dict[str, Any]) -> str:
+_ZH_WORDS = {"draft": "草稿", "active": "投放中", "paused": "已暂停", "deleted": "已删除", "daily": "每日",
+             "lifetime": "总预算"}
+
+
+def _campaign_line(c: dict[str, Any], zh: bool = False) -> str:
+    if zh:
+        status, budget_type = _ZH_WORDS.get(c["status"], c["status"]), _ZH_WORDS.get(c["budget_type"], c["budget_type"])
+        return f"#{c['id']} {c['name']}（{status}，{budget_type} {_money(c['budget'])}）"
     return f"#{c['id']} {c['name']} ({c['status']}, {_money(c['budget'])}/{c['budget_type']})"
 
 
@@ -174,7 +181,7 @@ def campaigns(text: str, language: str) -> Step:
     items, total = result.data["items"], result.data["total"]  # type: ignore[union-attr]
     if not items:
         return "您还没有广告活动。" if zh else "You have no campaigns yet."
-    lines = "; ".join(_campaign_line(c) for c in items)
+    lines = ("；" if zh else "; ").join(_campaign_line(c, zh) for c in items)
     return f"您共有 {total} 个广告活动：{lines}。" if zh else f"You have {total} campaigns: {lines}."
 
 
@@ -193,7 +200,7 @@ def pause(text: str, language: str) -> Step:
         if len(chosen) != 1:
             if not active:
                 return "没有正在投放的广告活动。" if zh else "No campaign is active right now."
-            options = "; ".join(_campaign_line(c) for c in active[:10])
+            options = ("；" if zh else "; ").join(_campaign_line(c, zh) for c in active[:10])
             return (f"要暂停哪个广告活动？{options}" if zh
                     else f"Which campaign should I pause? {options}")
         campaign_id = chosen[0]["id"]
