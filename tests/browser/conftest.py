@@ -100,18 +100,8 @@ def google_issuer() -> Iterator[str]:
             [str(VENV_BIN / "oidc-provider-mock"), "-H", "127.0.0.1", "-p", str(port), "-n", "true"],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"oidc-provider-mock exited with {process.returncode}")
-            try:
-                if httpx.get(f"{url}/.well-known/openid-configuration", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("oidc-provider-mock did not answer in 30 s")
-            time.sleep(0.1)
+        _wait_until_answering(process, f"{url}/.well-known/openid-configuration", "oidc-provider-mock", 30,
+                              ARTIFACTS / "oidc-provider-mock.log")
         yield url
     finally:
         _stop(process)
@@ -142,19 +132,24 @@ def app_server(database_url: str, google_issuer: str,
 
 
 def _wait_until_healthy(process: subprocess.Popen, url: str, log_path: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    # /_health, not /ping: our FastAPI app could shadow Reflex's routes.
+    _wait_until_answering(process, f"{url}/_health", "reflex", SERVER_START_TIMEOUT, log_path)
+
+
+def _wait_until_answering(process: subprocess.Popen, probe: str, name: str, timeout: float, log_path: Path) -> None:
+    """Until `probe` answers 200; fail (with the log's tail) if the process exits or time runs out."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"reflex exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
+            pytest.fail(f"{name} exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
         try:
-            # /_health, not /ping: our FastAPI app could shadow Reflex's routes.
-            if httpx.get(f"{url}/_health", timeout=2).status_code == 200:
+            if httpx.get(probe, timeout=2).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.2)
     _stop(process)
-    pytest.fail(f"reflex did not become healthy in {SERVER_START_TIMEOUT}s:\n{log_path.read_text()[-3000:]}")
+    pytest.fail(f"{name} did not answer in {timeout:.0f}s:\n{log_path.read_text()[-3000:]}")
 
 
 def _stop(process: subprocess.Popen) -> None:
