@@ -1,4 +1,4 @@
-"""Landing-page jobs: the CDN invalidation that failed while a page was being unpublished."""
+"""Landing-page jobs: a CDN invalidation that failed while a page was published or unpublished."""
 
 from __future__ import annotations
 
@@ -18,10 +18,11 @@ INVALIDATE_MIN_BACKOFF_MS = 10_000
 
 @actor(actor_name=pages.INVALIDATE_CDN_ACTOR, max_retries=INVALIDATE_MAX_RETRIES,
        min_backoff=INVALIDATE_MIN_BACKOFF_MS,
-       failure_notice="Your landing page is unpublished, but the CDN could not be told to drop its cached "
-                      "copy; it may stay visible there until that cache expires.")
+       failure_notice="Your landing page change was made, but the CDN could not be told to drop its cached "
+                      "copy; visitors may see the previous version there until that cache expires.")
 def invalidate_cdn(user_id: int, paths: list[str]) -> None:
-    """Invalidate CDN paths of a page already unpublished (its file deleted, its row cleared).
+    """Invalidate CDN paths of a page already published (its new file uploaded, its row published)
+    or unpublished (its file deleted, its row cleared).
     Idempotent: invalidating a path again only makes the edges fetch it again."""
     try:
         invalidation = pages.invalidate_cdn(paths)

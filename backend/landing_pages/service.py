@@ -2,9 +2,10 @@
 
 Published pages live in the public landing-pages bucket under a key stable per page, so a page
 keeps its URL across re-publishing; re-publishing invalidates the CDN path (Property 21).
-A page the row calls published always has its file: unpublishing deletes the file first and
-only then clears the row, and a CDN invalidation that fails after that is retried by a job
-(`landing_pages.invalidate_cdn`) instead of undoing the unpublish.
+The row follows the file: publishing uploads the file first and only then marks the row
+published, unpublishing deletes the file first and only then clears the row, and a CDN
+invalidation that fails after that is retried by a job (`landing_pages.invalidate_cdn`) instead
+of undoing the publish or unpublish.
 The HTML is the marketer's own and may carry scripts (pixels, analytics): it is only ever served
 from the CDN's origin, from our origin with a sandboxing CSP, and previewed in a sandboxed
 iframe without same-origin rights — never executed in the app's origin.
@@ -147,7 +148,16 @@ def page_key(page: LandingPage) -> str:
 
 def publish(session: Session, *, user_id: int, page_id: int, storage: Storage | None = None,
             context: RequestContext | None = None) -> LandingPage:
-    """Upload the HTML to the public bucket, invalidate the CDN path, and record the public URL."""
+    """Upload the HTML to the public bucket, record the public URL, then invalidate the CDN path.
+
+    Also re-publishing a published page (same key, so the same URL).
+    - The upload fails: StorageError (5003) and nothing changed; the previous version, if any,
+      stays live and the row as it was (the caller's transaction rolls back).
+    - The upload succeeded: the new file is public, so the row is published with its URL whatever
+      happens next. If the CDN invalidation then fails, it is left to the
+      `landing_pages.invalidate_cdn` job (enqueued after commit, retried with backoff) and the
+      edges may serve their cached previous version until it runs or their cache expires.
+    """
     page = get_owned_or_raise(session, user_id, page_id)
     if page.status == LandingPageStatus.ARCHIVED:
         raise Conflict("An archived page cannot be published", details={"landing_page_id": page_id})
@@ -157,7 +167,6 @@ def publish(session: Session, *, user_id: int, page_id: int, storage: Storage | 
     key = page_key(page)
     stored = storage.put_bytes(BucketKind.LANDING_PAGES, key, page.html_content.encode("utf-8"),
                                "text/html; charset=utf-8")
-    storage.invalidate_cdn([f"/{key}"])
     page.s3_key, page.url = key, stored.cdn_url
     page.status = LandingPageStatus.PUBLISHED
     page.published_at = datetime.now(UTC)
@@ -165,6 +174,7 @@ def publish(session: Session, *, user_id: int, page_id: int, storage: Storage | 
     session.flush()
     record(session, action=AuditAction.LANDING_PAGE_PUBLISHED, user_id=user_id, context=context,
            details={"landing_page_id": page.id, "url": page.url})
+    _invalidate_or_retry_later(session, user_id=user_id, paths=[f"/{key}"], storage=storage)
     return page
 
 
