@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -55,13 +56,18 @@ def start_server(target: list[str], env: dict[str, str], workers: int = 1,
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:  # a worker stuck in shutdown must not hang the benchmark
-            process.kill()
-            process.wait(timeout=10)
+    """Stop a server and its worker processes: its whole session (granian's workers are children,
+    and a worker left behind keeps its database connections)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        pass
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # whatever did not stop in time
+    except ProcessLookupError:
+        pass
+    process.wait(timeout=10)
 
 
 def _client_process(url: str, headers: dict[str, str], threads: int, seconds: float, out) -> None:
