@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import threading
 import time
 import weakref
 from functools import lru_cache
@@ -28,14 +29,23 @@ _async_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, 
 )
 
 
-@lru_cache(maxsize=4)
-def _limiter(redis_url: str | None) -> MovingWindowRateLimiter:
-    storage: Storage = RedisStorage(redis_url) if redis_url else MemoryStorage()
-    return MovingWindowRateLimiter(storage)
+_limiters: dict[str | None, MovingWindowRateLimiter] = {}
+# `limits` resolves its Redis dependency lazily and not thread-safely: threads building their
+# first RedisStorage at the same moment fail with "minimum version of 3.0 for 'redis' could not
+# be found" (seen with 16 worker threads on a cold server). One builder at a time.
+_limiters_lock = threading.Lock()
 
 
 def limiter() -> MovingWindowRateLimiter:
-    return _limiter(get_settings().redis_url)
+    redis_url = get_settings().redis_url
+    found = _limiters.get(redis_url)
+    if found is None:
+        with _limiters_lock:
+            found = _limiters.get(redis_url)
+            if found is None:
+                storage: Storage = RedisStorage(redis_url) if redis_url else MemoryStorage()
+                found = _limiters[redis_url] = MovingWindowRateLimiter(storage)
+    return found
 
 
 def _async_limiter(redis_url: str) -> AsyncMovingWindowRateLimiter:

@@ -43,3 +43,39 @@ def test_upload_limit_is_stricter(client, alice, tight_limits):
     statuses = [client.post("/api/v1/creatives/upload-url", json=body, headers=alice.headers).status_code
                 for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+COLD_START = """
+import sys, threading
+from backend.common import ratelimit
+errors, done = [], []
+def work():
+    try:
+        for _ in range(20):
+            ratelimit.check("api", "cold-start-probe")
+        done.append(1)
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=work) for _ in range(16)]
+[t.start() for t in threads]
+[t.join(30) for t in threads]
+print(len(done), len(errors), errors[:1])
+sys.exit(0 if len(done) == 16 and not errors else 1)
+"""
+
+
+def test_a_cold_server_counts_from_many_threads_at_once(redis_client):
+    """16 worker threads hitting the limiter first at the same moment all get counted (`limits`
+    resolves its Redis dependency lazily and not thread-safely; building it is serialized)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "AAE_REDIS_URL": REDIS_URL, "AAE_RATE_LIMIT_API": "100000/minute", "PYTHONPATH": str(root)}
+    result = subprocess.run([sys.executable, "-c", COLD_START], env=env, cwd=root, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert result.stdout.split()[:2] == ["16", "0"]
+    redis_client.delete(*redis_client.keys("*cold-start-probe*"))
