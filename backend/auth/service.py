@@ -141,27 +141,30 @@ def authenticate_access_token(session: Session, token: str | None) -> User:
     return load_active_user(session, decode_access_token(token).user_id)
 
 
-_USER_STATUS = select(User.status).where(col(User.id) == bindparam("uid"))  # built once: it runs per request
+# Built once: it runs per request. The balance columns ride along (three numbers) so that the most
+# polled read, the balance, needs no second round trip.
+_USER_CHECK = select(User.status, User.gifted_credits, User.purchased_credits, User.credit_debt).where(
+    col(User.id) == bindparam("uid")
+)
 
 
 def load_active_user(session: Session, user_id: int) -> User:
     """The user of a verified token, if the account is still active; `Unauthorized` otherwise.
 
-    Every request runs this, and most endpoints only need `user.id`: so it reads just the status
-    column, and returns the `User` with its other columns expired — the first access to one of
-    them loads them all in one SELECT, within the same transaction.
+    Every request runs this, and most endpoints only need `user.id`: so it reads the status and
+    the balance columns only, and returns the `User` with its other columns expired — the first
+    access to one of them loads them all in one SELECT, within the same transaction.
     """
     known = session.identity_map.get(identity_key(User, user_id))
     if known is not None:
-        status = known.status
-    else:
-        status = session.connection().execute(_USER_STATUS, {"uid": user_id}).scalar()
-    if status != UserStatus.ACTIVE:
-        raise Unauthorized("Account is not active", details={"reason": "inactive"})
-    if known is not None:
+        if known.status != UserStatus.ACTIVE:
+            raise Unauthorized("Account is not active", details={"reason": "inactive"})
         return known
+    row = session.connection().execute(_USER_CHECK, {"uid": user_id}).first()
+    if row is None or row[0] != UserStatus.ACTIVE:
+        raise Unauthorized("Account is not active", details={"reason": "inactive"})
     user = manager_of_class(User).new_instance()
-    user.id, user.status = user_id, status
+    user.id, user.status, user.gifted_credits, user.purchased_credits, user.credit_debt = user_id, *row
     make_transient_to_detached(user)  # persistent as if loaded; the columns not set are expired
     session.add(user)
     return user

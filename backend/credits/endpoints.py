@@ -18,8 +18,8 @@ router = api_router(prefix="/api/v1/credits", tags=["credits"])
 
 
 @router.get("/balance", response_model=Ok[BalancePublic])
-def balance(session: SessionDep, user: ApiUser) -> Ok[BalancePublic]:
-    b = credits.get_balance(session, user.id)
+def balance(user: ApiUser) -> Ok[BalancePublic]:
+    b = credits.balance_of(user)  # read by the request's user check: one SELECT in all
     return Ok(data=BalancePublic(gifted_credits=b.gifted, purchased_credits=b.purchased, total=b.total, debt=b.debt,
                                  low_balance=credits.is_low_balance(b)))
 

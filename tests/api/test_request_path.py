@@ -74,12 +74,27 @@ def test_the_user_row_is_read_once_and_only_as_far_as_needed(client, alice):
         me = client.get("/api/v1/users/me", headers=alice.headers)
     finally:
         event.remove(get_engine(), "before_cursor_execute", record)
-    # balance: the status check, the balance; no full user row
+    # balance: one SELECT, the status check carrying the balance columns; no full user row
     user_reads = [s for s in balance_statements if "FROM users" in s]
-    assert len(user_reads) == 2 and "users.email" not in " ".join(user_reads)
+    assert len(user_reads) == 1 and "users.email" not in user_reads[0]
+    assert "users.gifted_credits" in user_reads[0] and "users.status" in user_reads[0]
     # the profile needs the whole row: loaded on first use, once, and right
     assert me.status_code == 200 and me.json()["data"]["email"] == alice.user.email
     assert sum("users.email" in s for s in statements) == 1
+
+
+def test_the_balance_is_the_databases_as_of_this_request(client, alice):
+    """The balance rides on the user check's SELECT: a change committed elsewhere shows at once."""
+    from decimal import Decimal
+
+    from backend.credits import service as credits
+
+    before = client.get("/api/v1/credits/balance", headers=alice.headers).json()["data"]
+    with unit_of_work() as session:
+        credits.deduct(session, user_id=alice.user.id, amount=Decimal("1.25"), operation_type="test",
+                       operation_id="balance-freshness")
+    after = client.get("/api/v1/credits/balance", headers=alice.headers).json()["data"]
+    assert Decimal(str(after["total"])) == Decimal(str(before["total"])) - Decimal("1.25")
 
 
 def test_a_deactivated_account_is_refused_at_once(client, alice):
