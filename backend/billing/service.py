@@ -22,6 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from backend.common.paging import page_total
 from backend.audit import service as audit
 from backend.audit.service import AuditAction
 from backend.config import get_settings
@@ -151,11 +152,12 @@ def get_order_or_raise(session: Session, order_id: int) -> CreditOrder:
 
 def list_orders(session: Session, *, user_id: int, limit: int = 20, offset: int = 0) -> tuple[list[CreditOrder], int]:
     where = CreditOrder.user_id == user_id
-    total = session.exec(select(func.count()).select_from(CreditOrder).where(where)).one()
     rows = session.exec(
         select(CreditOrder).where(where).order_by(col(CreditOrder.id).desc()).offset(offset).limit(limit)
     ).all()
-    return list(rows), int(total)
+    total = page_total(len(rows), limit=limit, offset=offset,
+                       count=lambda: session.exec(select(func.count()).select_from(CreditOrder).where(where)).one())
+    return list(rows), total
 
 
 # --- webhook events --------------------------------------------------------------------------

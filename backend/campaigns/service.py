@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from backend.common.paging import page_total
 from backend.ad_accounts import service as ad_accounts
 from backend.audit.service import AuditAction, RequestContext, record
 from backend.credits.amounts import parse_amount
@@ -95,9 +96,11 @@ def list_campaigns(
         conditions.append(Campaign.ad_account_id == ad_account_id)
     if search:
         conditions.append(col(Campaign.name).contains(search.strip(), autoescape=True))
-    total = session.exec(select(func.count()).select_from(Campaign).where(*conditions)).one()
-    rows = session.exec(select(Campaign).where(*conditions).order_by(col(Campaign.id).desc()).limit(limit).offset(offset))
-    return list(rows), int(total)
+    rows = session.exec(select(Campaign).where(*conditions).order_by(col(Campaign.id).desc()).limit(limit)
+                        .offset(offset)).all()
+    total = page_total(len(rows), limit=limit, offset=offset,
+                       count=lambda: session.exec(select(func.count()).select_from(Campaign).where(*conditions)).one())
+    return list(rows), total
 
 
 def get_owned_or_raise(session: Session, user_id: int, campaign_id: int) -> Campaign:

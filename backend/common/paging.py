@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, Field
@@ -22,3 +23,15 @@ class Page(BaseModel, Generic[T]):
     total: int
     limit: int
     offset: int
+
+
+def page_total(rows_on_page: int, *, limit: int, offset: int, count: Callable[[], int]) -> int:
+    """The list's total, without a COUNT query when the page itself tells it.
+
+    A page shorter than `limit` ends the list, so the total is `offset` plus its rows — unless it
+    is empty past the start, where the rows may have ended before `offset`; only then, and for a
+    full page, is `count()` run. Most lists fit on their first page: one round trip instead of two.
+    """
+    if 0 < rows_on_page < limit or (rows_on_page == 0 and offset == 0):
+        return offset + rows_on_page
+    return int(count())

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
+from backend.common.paging import page_total
 from backend.audit.service import AuditAction, RequestContext, record
 from backend.config import get_settings
 from backend.errors import NotFound, StorageError, ValidationFailed
@@ -98,9 +99,10 @@ def list_creatives(
                               col(Creative.product_url).contains(term, autoescape=True)))
     if f.sort not in SORTS:
         raise ValidationFailed("Unknown sort", details={"field": "sort", "allowed": sorted(SORTS)})
-    total = session.exec(select(func.count()).select_from(Creative).where(*conditions)).one()
     rows = session.exec(select(Creative).where(*conditions).order_by(*SORTS[f.sort]).limit(limit).offset(offset)).all()
-    return list(rows), int(total)
+    total = page_total(len(rows), limit=limit, offset=offset,
+                       count=lambda: session.exec(select(func.count()).select_from(Creative).where(*conditions)).one())
+    return list(rows), total
 
 
 def get_owned_or_raise(session: Session, user_id: int, creative_id: int, *, include_pending: bool = False) -> Creative:

@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from backend.common.paging import page_total
 from backend.audit.service import AuditAction, RequestContext, record
 from backend.errors import Conflict, NotFound, StorageError, ValidationFailed
 from backend.integrations.storage import BucketKind, Storage, get_storage
@@ -80,10 +81,11 @@ def list_pages(session: Session, user_id: int, *, status: str | None = None, lim
     conditions = [LandingPage.user_id == user_id]
     if status:
         conditions.append(LandingPage.status == status)
-    total = session.exec(select(func.count()).select_from(LandingPage).where(*conditions)).one()
     rows = session.exec(select(LandingPage).where(*conditions).order_by(col(LandingPage.id).desc())
-                        .limit(limit).offset(offset))
-    return list(rows), int(total)
+                        .limit(limit).offset(offset)).all()
+    total = page_total(len(rows), limit=limit, offset=offset,
+                       count=lambda: session.exec(select(func.count()).select_from(LandingPage).where(*conditions)).one())
+    return list(rows), total
 
 
 def get_owned_or_raise(session: Session, user_id: int, page_id: int) -> LandingPage:
