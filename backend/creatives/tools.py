@@ -3,7 +3,9 @@
 `save_creative` takes the file either as base64 or as an http(s) URL that the server fetches
 with a timeout and a size limit. The URL must resolve to public addresses only (no loopback,
 private or link-local targets: the platform must not be a proxy into its own network), and
-every redirect hop is checked the same way.
+every redirect hop is checked the same way. The check happens where the connection is made: the
+host is resolved once, and the socket connects to exactly the address that was checked, so a DNS
+answer that changes between a check and the connection (DNS rebinding) cannot reach inside.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urljoin, urlparse
 
+import httpcore
 import httpx
 from pydantic import Field, HttpUrl, model_validator
 from sqlmodel import Session
@@ -119,9 +122,12 @@ def delete_creative(session: Session, user_id: int, params: DeleteCreativeParams
 
 def fetch(url: str, *, max_bytes: int) -> bytes:
     """GET `url` (public hosts only, redirects re-checked), at most `max_bytes`, within the timeout."""
-    with httpx.Client(timeout=FETCH_TIMEOUT, follow_redirects=False) as client:
+    transport = httpx.HTTPTransport()
+    transport._pool._network_backend = _PublicAddressBackend()  # httpx has no public hook for this
+    # trust_env=False: a proxy from the environment would resolve the host itself, unchecked.
+    with httpx.Client(transport=transport, timeout=FETCH_TIMEOUT, follow_redirects=False, trust_env=False) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            _require_public_host(url)
+            _require_http_url(url)
             try:
                 with client.stream("GET", url) as response:
                     if response.is_redirect and "location" in response.headers:
@@ -138,26 +144,50 @@ def fetch(url: str, *, max_bytes: int) -> bytes:
                         if len(body) > max_bytes:
                             raise _fetch_failed(url, "the file is too large", max_bytes=max_bytes)
                     return bytes(body)
+            except _AddressRefused as refused:
+                raise _fetch_failed(url, refused.reason) from None
             except httpx.HTTPError as exc:
                 raise _fetch_failed(url, f"{type(exc).__name__}") from None
     raise _fetch_failed(url, "too many redirects")
 
 
-def _require_public_host(url: str) -> None:
+def _require_http_url(url: str) -> None:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise _fetch_failed(url, "only http(s) URLs can be fetched")
+
+
+class _AddressRefused(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def public_address(host: str, port: int) -> str:
+    """The address to connect to for `host`: resolved once, and refused unless every address the
+    name resolves to is public (`ALLOW_PRIVATE_HOSTS` lifts that for tests)."""
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
-    except socket.gaierror:
-        raise _fetch_failed(url, "the host does not resolve") from None
-    if ALLOW_PRIVATE_HOSTS:
-        return
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise _fetch_failed(url, "the host is not a public address")
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise _AddressRefused("the host does not resolve") from None
+    addresses = [info[4][0] for info in infos]
+    if not addresses:
+        raise _AddressRefused("the host does not resolve")
+    if not ALLOW_PRIVATE_HOSTS and not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
+        raise _AddressRefused("the host is not a public address")
+    return addresses[0]
+
+
+class _PublicAddressBackend(httpcore.SyncBackend):
+    """httpcore's socket backend, connecting only to the checked address of the request's host.
+
+    TLS still verifies the certificate against the host name (httpcore passes the URL's host as
+    the server name), so pinning the address changes nothing else.
+    """
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        return super().connect_tcp(public_address(host, port), port, timeout, local_address, socket_options)
 
 
 def _fetch_failed(url: str, reason: str, **details: Any) -> ValidationFailed:
