@@ -238,7 +238,9 @@ def complete_export(session: Session, *, export: DataExport, storage: Storage | 
     Returns None, leaving the row as it is, when the export is no longer in progress once the
     archive is stored: another run made it ready first (the sweeper took this run for lost and
     enqueued the job again), or it was given up on (`fail_stuck_exports`). The row is locked for
-    that check, so of two runs finishing together only one makes it ready.
+    that check, so of two runs finishing together only one makes it ready. An archive that no
+    ready export points to (given up, expired, or the row gone with its account) is deleted at
+    once: personal data is never left in storage without a row that expires it.
     """
     from backend.integrations.storage import object_key
 
@@ -249,8 +251,15 @@ def complete_export(session: Session, *, export: DataExport, storage: Storage | 
     key = export.storage_key or object_key(BucketKind.EXPORTS, export.user_id, suffix=".zip")
     storage.put_bytes(BucketKind.EXPORTS, key, data, "application/zip")
     report(STORED_PROGRESS)
-    session.refresh(export, with_for_update=True)
+    locked = session.exec(select(DataExport).where(DataExport.id == export.id).with_for_update()
+                          .execution_options(populate_existing=True)).first()
+    if locked is None:  # the account (and its exports) were deleted meanwhile
+        storage.delete(BucketKind.EXPORTS, key)
+        return None
+    export = locked
     if export.status not in IN_PROGRESS:
+        if not (export.status == ExportStatus.READY and export.storage_key == key):
+            storage.delete(BucketKind.EXPORTS, key)  # nothing will ever serve or expire it
         return None
     export.storage_key = key
     export.status = ExportStatus.READY

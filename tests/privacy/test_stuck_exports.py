@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from backend.db import unit_of_work
+from backend.integrations.storage import BucketKind, get_storage
 from backend.jobs.enqueue import send_now
 from backend.models import DataExport, ExportStatus, Notification
 from backend.models.base import utcnow
@@ -178,8 +179,42 @@ class TestGiveUp:
 
         monkeypatch.setattr(privacy_jobs, "commit_export_progress", give_up_midway)
         privacy_jobs.export_user_data.fn(export_id)
-        assert _row(committed_engine, export_id).status == ExportStatus.FAILED
+        failed = _row(committed_engine, export_id)
+        assert failed.status == ExportStatus.FAILED
         assert _titles(committed_engine, user_id) == [GIVEN_UP]
+        # The archive this run stored is deleted: no row would ever serve or expire it.
+        assert failed.storage_key and not get_storage().exists(BucketKind.EXPORTS, failed.storage_key)
+
+    def test_a_run_finishing_after_the_account_was_deleted_leaves_no_archive(
+        self, committed_engine, broker, monkeypatch
+    ):
+        user_id, export_id = _lost_export(broker)
+        commit = privacy_jobs.commit_export_progress
+        stored: list[str] = []
+
+        def delete_account_midway(exported_id: int, progress: int) -> None:
+            commit(exported_id, progress)
+            if progress == 50:
+                with unit_of_work() as session:
+                    stored.append(session.get(DataExport, exported_id).storage_key)
+                    privacy.delete_account_data(session, user_id=user_id)
+
+        monkeypatch.setattr(privacy_jobs, "commit_export_progress", delete_account_midway)
+        privacy_jobs.export_user_data.fn(export_id)
+        with Session(committed_engine) as session:
+            assert session.get(DataExport, export_id) is None
+        assert stored and stored[0] and not get_storage().exists(BucketKind.EXPORTS, stored[0])
+
+    def test_a_second_run_finishing_after_the_first_keeps_the_ready_archive(self, committed_engine, broker):
+        user_id, export_id = _lost_export(broker)
+        privacy_jobs.export_user_data.fn(export_id)
+        ready = _row(committed_engine, export_id)
+        assert ready.status == ExportStatus.READY
+        with unit_of_work() as session:  # a redelivered run that had started before the first finished
+            export = session.get(DataExport, export_id)
+            assert privacy.complete_export(session, export=export) is None
+        assert _row(committed_engine, export_id).status == ExportStatus.READY
+        assert get_storage().exists(BucketKind.EXPORTS, ready.storage_key)
 
 
 def test_the_sweeper_is_scheduled_every_five_minutes():
