@@ -62,6 +62,14 @@ SUMMARY_TEMPLATES = {
     "shown": "{shown} of {total} shown",  # one page of a longer list
     "status": "{name}: {status}",  # a record (campaign, landing page, …)
     "balance": "balance {total}",  # the credit balance
+    "estimate": "about {estimate} credits (balance {balance})",  # estimate_cost
+    "charged": "{amount} credits charged, balance {balance}",  # deduct_credits
+    "refunded": "{refunded} credits refunded, balance {balance}",  # refund_credits
+    "deleted": "#{id} deleted",  # delete_creative and the like
+    "saved": "data points saved: {saved}",  # save_report_metrics
+    "dashboard": "today: spend {spend}, ROAS {roas}, CPA {cpa}",  # get_dashboard_metrics
+    "profile": "{name} ({email})",  # get_user_profile
+    "notified": "sent: {title}",  # create_notification
 }
 
 
@@ -81,7 +89,8 @@ def _templated(key: str, **params: Any) -> Summary:
 
 
 def describe(data: Any) -> Summary:
-    """One line for a card: counts for lists, name and status for a record, else the JSON."""
+    """One line for a card: counts for lists, name and status for a record, the tools' other
+    result shapes by their templates, else the JSON."""
     if isinstance(data, dict):
         items = data.get("items")
         if isinstance(items, list):
@@ -93,10 +102,45 @@ def describe(data: Any) -> Summary:
             return _templated("status", name=str(data["name"]), status=str(data["status"]))
         if "total" in data and "gifted_credits" in data:
             return _templated("balance", total=data["total"])
+        templated = _record_summary(data)
+        if templated is not None:
+            return templated
     if isinstance(data, list):
         return _templated("found", total=len(data))
     text = json.dumps(data, ensure_ascii=False, default=str)
     return Summary(text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1] + "…")
+
+
+def _number(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _balance_total(data: dict[str, Any]) -> Any:
+    balance = data.get("balance")
+    return balance.get("total") if isinstance(balance, dict) else balance
+
+
+def _record_summary(data: dict[str, Any]) -> Summary | None:
+    """The line for the tools' other result shapes (see SUMMARY_TEMPLATES); None: no template."""
+    if "estimate" in data and "balance" in data:
+        return _templated("estimate", estimate=data["estimate"], balance=_balance_total(data))
+    if "refunded" in data and "balance" in data:
+        return _templated("refunded", refunded=data["refunded"], balance=_balance_total(data))
+    if "operation_id" in data and "amount" in data and "balance" in data:
+        return _templated("charged", amount=data["amount"], balance=_balance_total(data))
+    if data.get("deleted") is True and "id" in data:
+        return _templated("deleted", id=data["id"])
+    if isinstance(data.get("saved"), int) and not isinstance(data.get("saved"), bool):
+        return _templated("saved", saved=data["saved"])
+    today = data.get("today")
+    if isinstance(today, dict) and {"spend", "roas", "cpa"} <= today.keys():
+        return _templated("dashboard", spend=_number(today["spend"]), roas=_number(today["roas"]),
+                          cpa=_number(today["cpa"]))
+    if "email" in data and "display_name" in data:
+        return _templated("profile", name=data["display_name"], email=data["email"])
+    if "title" in data and "message" in data and "sent_via" in data:
+        return _templated("notified", title=data["title"])
+    return None
 
 
 def summarize(data: Any) -> str:
