@@ -161,7 +161,10 @@ def message_list() -> rx.Component:
             rx.cond(ChatState.is_empty, welcome()),
             rx.foreach(ChatState.messages, message_bubble),
             live_reply(),
-            spacing="4", width="100%", padding="16px", min_height="100%",
+            # flex_shrink 0: taller than the drawer, the list overflows its scroller (which then
+            # scrolls, pinned to the newest) instead of being squeezed to the drawer's height with
+            # the newest messages cut off out of reach.
+            spacing="4", width="100%", padding="16px", min_height="100%", flex_shrink="0",
         ),
         id="chat-messages",
         flex="1",

@@ -122,3 +122,21 @@ def test_chinese_dark(dark_page: Page, app_db, marketer):
     expect(dark_page.locator("#chat-messages .chat-message")).to_have_count(4, timeout=20_000)
     expect(dark_page.locator("#chat-stop")).to_have_count(0)
     screenshot(dark_page, "chat-answers-zh-dark")
+    # Today's dashboard: its card's one line is a template in the user's language, not JSON.
+    send(dark_page, "今天的表现")
+    expect(dark_page.locator("#chat-messages .chat-message")).to_have_count(6, timeout=20_000)
+    expect(dark_page.locator("#chat-stop")).to_have_count(0)
+    summary = dark_page.locator("#chat-messages .tool-summary").last
+    expect(summary).to_contain_text(re.compile(r"今日：花费 [\d.]+，ROAS [\d.]+，CPA [\d.]+"))
+    expect(summary).not_to_contain_text("{")
+    # Longer than the drawer now: the list scrolls, pinned to the newest answer (whole, on screen),
+    # and the first question is still there to scroll back to.
+    newest = dark_page.locator("#chat-messages .chat-message.assistant").last
+    expect(newest).to_contain_text("今天", timeout=20_000)
+    expect(newest).to_be_in_viewport(ratio=1)
+    sizes = dark_page.locator("#chat-messages").evaluate("e => [e.scrollHeight, e.clientHeight]")
+    assert sizes[0] > sizes[1], sizes
+    screenshot(dark_page, "chat-dashboard-card-zh-dark")
+    first = dark_page.locator("#chat-messages .chat-message").first
+    first.scroll_into_view_if_needed()
+    expect(first).to_be_in_viewport(ratio=1)
