@@ -128,8 +128,10 @@ def login_card() -> rx.Component:
 
 @rx.page(route="/login", title=f"{t('login.sign_in')} · AAE", on_load=LoginState.load)
 def login() -> rx.Component:
+    # Anchored to the top (not centred): the cookie card, which appears under the form after the
+    # page loads on a first visit, then never moves the form.
     return rx.fragment(
-        rx.center(
+        rx.flex(
             rx.vstack(
                 rx.hstack(language_switch(), rx.color_mode.button(size="1", variant="ghost", color_scheme="gray"),
                           width="100%", max_width="420px", justify="end", align="center", spacing="2"),
@@ -141,7 +143,10 @@ def login() -> rx.Component:
                 spacing="4",
                 width="100%",
                 padding="16px",
+                padding_top="max(16px, 7vh)",
             ),
+            justify="center",
+            align="start",
             min_height="100vh",
             width="100%",
             background=f"radial-gradient(circle at 30% 20%, {rx.color('indigo', 3)}, {rx.color('gray', 2)} 60%)",

@@ -71,3 +71,22 @@ def test_the_cookie_card_never_covers_the_sign_in_form(first_visit_page: Page, v
     expect(consent).to_have_attribute("data-inline", "false")
     page.click("#cookies-essential")
     expect(consent).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [(390, 844), (1280, 720)], ids=["phone", "laptop"])
+def test_the_form_does_not_move_when_the_cookie_card_comes_or_goes(first_visit_page: Page, viewport):
+    """The card appears under the form once the page has loaded (the choice lives in local
+    storage): the form stays where it is, with the card and without it."""
+    page = first_visit_page
+    page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+    page.goto("/login")
+    expect(page.locator("#cookie-consent")).to_be_visible()
+    with_card = _box(page, "#login-email")
+    page.click("#cookies-essential")
+    expect(page.locator("#cookie-consent")).to_have_count(0)
+    without_card = _box(page, "#login-email")
+    assert (with_card["x"], with_card["y"]) == (without_card["x"], without_card["y"])
+    page.reload()
+    expect(page.locator("#dev-login-submit")).to_be_enabled()
+    expect(page.locator("#cookie-consent")).to_have_count(0)
+    assert _box(page, "#login-email")["y"] == with_card["y"]
